@@ -1,0 +1,42 @@
+/**
+ * Names agent-timing puts on the wire: instrument names, metric labels and span attributes of its
+ * own. One place, so the SDK, the Collector config, the recording rules and the dashboards agree.
+ */
+
+/** Histogram of whole-execution wall-clock time, seconds. */
+export const METRIC_EXECUTION_DURATION = 'agent_execution_duration_seconds';
+/** Histogram of the time one execution spent in one category (its breakdown share), seconds. */
+export const METRIC_PHASE_DURATION = 'agent_phase_duration_seconds';
+/** Histogram of time to first token, seconds. */
+export const METRIC_TTFT = 'agent_time_to_first_token_seconds';
+/** Gauges fed by recordResourceMetrics and the resource sampler. */
+export const METRIC_CPU_UTILIZATION = 'agent_process_cpu_utilization_ratio';
+export const METRIC_MEMORY_USAGE = 'agent_process_memory_usage_bytes';
+export const METRIC_THREAD_POOL_USAGE = 'agent_thread_pool_utilization_ratio';
+
+/** Metric label: agent name (the GenAI attribute, `gen_ai_agent_name` in Prometheus). */
+export const LABEL_AGENT = 'gen_ai.agent.name';
+/** Metric label: breakdown category (`agent_timing_category` in Prometheus). */
+export const LABEL_CATEGORY = 'agent_timing.category';
+/** Metric label: `success` or `error` (`agent_timing_outcome` in Prometheus). */
+export const LABEL_OUTCOME = 'agent_timing.outcome';
+/** The value a label takes once its cardinality limit is reached. */
+export const OVERFLOW_LABEL_VALUE = '_other';
+
+/** Span attribute: the execution id (never a metric label). */
+export const ATTR_EXECUTION_ID = 'agent_timing.execution.id';
+/** Span attribute: the run id of a supervisor workflow. */
+export const ATTR_RUN_ID = 'agent_timing.run.id';
+/** Span attribute: the category a phase was classified into. */
+export const ATTR_PHASE_CATEGORY = 'agent_timing.phase.category';
+/** Span attribute: `phase` or `parallel_task`. */
+export const ATTR_PHASE_KIND = 'agent_timing.phase.kind';
+/** Span attribute prefix for phase metadata (`agent_timing.metadata.<key>`). */
+export const ATTR_METADATA_PREFIX = 'agent_timing.metadata.';
+/** Span attribute: true on phases closed by complete() because they were still running. */
+export const ATTR_PHASE_CLOSED_BY_COMPLETE = 'agent_timing.phase.closed_by_complete';
+/** Span event on the execution span when the first token arrives. */
+export const EVENT_FIRST_TOKEN = 'gen_ai.first_token';
+
+/** Instrumentation scope name for our tracer and meter. */
+export const SCOPE_NAME = 'agent-timing';
