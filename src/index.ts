@@ -1,0 +1,57 @@
+// agent-timing: the public surface. Explicit exports only; anything not listed here is internal.
+
+// Types of the contract
+export { MetricType, AggregationWindow, TIME_METRIC_TYPES, isMetricType } from './types/metric-type';
+export type { PerformanceMetric } from './types/metric-type';
+
+// Timing: collectors, timers, breakdowns, critical path
+export { EnhancedExecutionTimingCollector, ExecutionTimingCollector } from './timing/collector';
+export type { ExecutionTimingCollectorOptions, CompletionResult } from './timing/collector';
+export { PhaseTimer } from './timing/phase-timer';
+export { TimingBreakdown } from './timing/timing-breakdown';
+export type { TimingBreakdownData } from './timing/timing-breakdown';
+export type { CriticalPathEntry } from './timing/critical-path';
+export { PHASE_CATEGORIES, BREAKDOWN_CATEGORIES, CATEGORY_FIELD, CATEGORY_METRIC_TYPE } from './timing/categories';
+export type { PhaseCategory, BreakdownCategory } from './timing/categories';
+export { onExecutionComplete } from './timing/completion';
+export type { BreakdownSink } from './timing/completion';
+
+// OpenTelemetry wiring
+export { startAgentTelemetry } from './otel/telemetry';
+export type { AgentTelemetry } from './otel/telemetry';
+export type { AgentTelemetryOptions, PrometheusEndpointOptions, OtlpTraceOptions } from './otel/telemetry-options';
+export type { MetricsEndpointStatus } from './otel/metrics-endpoint';
+export { BreakdownSpanProcessor } from './otel/breakdown-span-processor';
+export type { BreakdownSpanProcessorOptions } from './otel/breakdown-span-processor';
+export { BreakdownSampler } from './otel/breakdown-sampler';
+export { agentTimingViews } from './otel/views';
+export type { AgentTimingViewsOptions } from './otel/views';
+export { bucketPlan, DEFAULT_SLO_THRESHOLDS_MS, GENAI_DURATION_BUCKETS, GENAI_TTFT_BUCKETS } from './otel/buckets';
+export type { BucketPlan } from './otel/buckets';
+export {
+  METRIC_EXECUTION_DURATION,
+  METRIC_PHASE_DURATION,
+  METRIC_TTFT,
+  LABEL_AGENT,
+  LABEL_CATEGORY,
+  LABEL_OUTCOME,
+  OVERFLOW_LABEL_VALUE,
+  ATTR_EXECUTION_ID,
+  ATTR_RUN_ID,
+  ATTR_PHASE_CATEGORY,
+  EVENT_FIRST_TOKEN,
+  SCOPE_NAME,
+} from './otel/names';
+export type { RedactionOptions } from './internal/redaction';
+
+// Aggregation
+export { MetricsAggregator } from './aggregation/metrics-aggregator';
+export type { MetricsAggregatorOptions, PerformanceSummary } from './aggregation/metrics-aggregator';
+export type { AggregatedMetrics } from './aggregation/aggregated-metrics';
+export type { Bottleneck } from './aggregation/bottlenecks';
+export { getGlobalAggregator, setGlobalAggregator, resetGlobalAggregator } from './aggregation/global-aggregator';
+
+// Health
+export { getAgentTimingHealth } from './health';
+export type { AgentTimingHealth } from './health';
+export { VERSION } from './version';

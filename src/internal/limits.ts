@@ -1,0 +1,48 @@
+/**
+ * Process-wide limits and switches. Defaults suit a busy service; startAgentTelemetry() and the
+ * BreakdownSpanProcessor options change them. Kept in one mutable object so the hot path reads a
+ * property instead of resolving options per call.
+ */
+export interface Limits {
+  /** Most intervals (phases, tasks, foreign spans) one execution keeps; later ones are dropped and counted. */
+  maxIntervalsPerExecution: number;
+  /** Most metrics one collector keeps in `metrics`. */
+  maxMetricsPerExecution: number;
+  /** Most distinct names in one breakdown's `phases`. */
+  maxPhaseNamesPerExecution: number;
+  /** Longest string attribute value written to a span, in characters. */
+  maxAttributeLength: number;
+  /** Most metadata keys turned into attributes per phase. */
+  maxMetadataKeys: number;
+  /** Longest phase or agent name kept, in characters (longer ones are truncated). */
+  maxNameLength: number;
+  /** An execution never completed is evicted after this many ms. */
+  abandonAfterMs: number;
+  /** Most distinct agent names used as metric label values. */
+  maxAgentNames: number;
+  /** True when OTEL_SDK_DISABLED=true or startAgentTelemetry({ disabled: true }): no spans, no instruments. */
+  disabled: boolean;
+}
+
+function envDisabled(): boolean {
+  return String(process.env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true';
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  maxIntervalsPerExecution: 10_000,
+  maxMetricsPerExecution: 1_000,
+  maxPhaseNamesPerExecution: 1_000,
+  maxAttributeLength: 1_024,
+  maxMetadataKeys: 32,
+  maxNameLength: 256,
+  abandonAfterMs: 600_000,
+  maxAgentNames: 100,
+  disabled: false,
+});
+
+export const limits: Limits = { ...DEFAULT_LIMITS, disabled: envDisabled() };
+
+/** Restores the defaults (and re-reads OTEL_SDK_DISABLED); used by shutdown and tests. */
+export function resetLimits(): void {
+  Object.assign(limits, DEFAULT_LIMITS, { disabled: envDisabled() });
+}

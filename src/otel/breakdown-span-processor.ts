@@ -1,0 +1,90 @@
+import { trace, type Context } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { monotonicNow } from '../internal/clock';
+import { limits } from '../internal/limits';
+import { executionRegistry } from '../timing/execution-registry';
+import { scopeForSpan } from '../timing/execution-scope';
+import type { ExecutionState } from '../timing/execution-state';
+import { IntervalKind, type Interval } from '../timing/interval';
+import { feedSink, onExecutionComplete, type BreakdownSink } from '../timing/completion';
+import { getGlobalAggregator } from '../aggregation/global-aggregator';
+import { classifySpan } from './classify';
+import { ownSpanCreation } from './own-spans';
+
+/** Options of the BreakdownSpanProcessor. */
+export interface BreakdownSpanProcessorOptions {
+  /** Feed every completed execution to an aggregator: `true` = the global one, or a given one. Default false. */
+  aggregator?: BreakdownSink | boolean;
+  /** An execution never completed is evicted after this many ms, with one diag warning. Default 600 000. */
+  abandonAfterMs?: number;
+}
+
+/** Spans of other instrumentations seen starting inside an execution, until they end. Module-wide,
+ *  so two processors on two providers never count one span twice. */
+const pending = new WeakMap<object, { state: ExecutionState; iv: Interval }>();
+
+/**
+ * Puts spans of other OpenTelemetry instrumentations (HTTP, database, GenAI, messaging…) that run
+ * inside an execution into that execution's TimingBreakdown. Its work is O(1) per span and does
+ * not depend on export: spans are counted when they end, whether or not they are sampled or ever
+ * leave the process. Register it first on your TracerProvider (startAgentTelemetry does).
+ */
+export class BreakdownSpanProcessor implements SpanProcessor {
+  private readonly unsubscribe: (() => void) | undefined;
+  private isShutdown = false;
+
+  constructor(options: BreakdownSpanProcessorOptions = {}) {
+    if (options.abandonAfterMs !== undefined) {
+      if (typeof options.abandonAfterMs !== 'number' || !(options.abandonAfterMs > 0) || !Number.isFinite(options.abandonAfterMs)) {
+        throw new RangeError(`agent-timing: abandonAfterMs must be a positive number of milliseconds, got ${String(options.abandonAfterMs)}`);
+      }
+      limits.abandonAfterMs = options.abandonAfterMs;
+      executionRegistry.reschedule();
+    }
+    const target = options.aggregator === true ? getGlobalAggregator() : options.aggregator || undefined;
+    if (target !== undefined && (typeof target.addMetric !== 'function' || typeof target.addTimingBreakdown !== 'function')) {
+      throw new TypeError('agent-timing: aggregator must be true, false or an object with addMetric() and addTimingBreakdown()');
+    }
+    this.unsubscribe = target ? onExecutionComplete((b, metrics) => feedSink(target, b, metrics)) : undefined;
+  }
+
+  onStart(span: Span, parentContext: Context): void {
+    if (ownSpanCreation.active || this.isShutdown || pending.has(span)) return;
+    const scope = scopeForSpan(parentContext);
+    if (!scope || scope.state.ended) return;
+    const state = scope.state;
+    let parent = scope.interval;
+    const parentSpan = trace.getSpan(parentContext);
+    if (parentSpan && state.openForeign.size > 0) {
+      parent = state.openForeign.get(parentSpan.spanContext().spanId) ?? parent;
+    }
+    // Classified now (for breakdowns taken while it runs) and again at its end, when instrumentations
+    // have added everything they know.
+    const iv = state.add(IntervalKind.Foreign, span.name, monotonicNow(), parent, classifySpan(span.kind, span.attributes));
+    if (!iv) return;
+    state.openForeign.set(span.spanContext().spanId, iv);
+    pending.set(span, { state, iv });
+  }
+
+  onEnd(span: ReadableSpan): void {
+    const rec = pending.get(span);
+    if (!rec) return;
+    pending.delete(span);
+    const { state, iv } = rec;
+    state.openForeign.delete(span.spanContext().spanId);
+    if (state.ended) return;
+    iv.end = monotonicNow();
+    iv.category = classifySpan(span.kind, span.attributes);
+    state.foreignSpanCount++;
+  }
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    this.isShutdown = true;
+    this.unsubscribe?.();
+    return Promise.resolve();
+  }
+}

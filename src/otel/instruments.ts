@@ -1,0 +1,83 @@
+import { metrics, type Histogram, type Meter } from '@opentelemetry/api';
+import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD } from '../timing/categories';
+import type { TimingBreakdown } from '../timing/timing-breakdown';
+import { bucketPlan, type BucketPlan } from './buckets';
+import { metricAttributes } from './label-limiter';
+import { METRIC_EXECUTION_DURATION, METRIC_PHASE_DURATION, METRIC_TTFT, SCOPE_NAME } from './names';
+import { VERSION } from '../version';
+
+interface ExecutionInstruments {
+  execution: Histogram;
+  phase: Histogram;
+  ttft: Histogram;
+}
+
+let plan: BucketPlan = bucketPlan();
+const byMeter = new WeakMap<Meter, ExecutionInstruments>();
+let globalMeter: { provider: unknown; meter: Meter } | undefined;
+
+/** Sets the SLO thresholds (ms) whose bucket boundaries instruments created from now on advise. */
+export function setInstrumentSloThresholds(sloThresholdsMs: Record<string, number>): void {
+  plan = bucketPlan(sloThresholdsMs);
+}
+
+export function currentBucketPlan(): BucketPlan {
+  return plan;
+}
+
+function meterOrGlobal(meter: Meter | undefined): Meter {
+  if (meter) return meter;
+  const provider = metrics.getMeterProvider();
+  if (!globalMeter || globalMeter.provider !== provider) {
+    globalMeter = { provider, meter: provider.getMeter(SCOPE_NAME, VERSION) };
+  }
+  return globalMeter.meter;
+}
+
+/** The three histograms on a meter, created once per meter. Buckets ride as advice too, so an
+ *  app that forgets agentTimingViews() still gets boundaries containing its SLO thresholds. */
+export function instrumentsFor(meter?: Meter): ExecutionInstruments {
+  const m = meterOrGlobal(meter);
+  let inst = byMeter.get(m);
+  if (!inst) {
+    inst = {
+      execution: m.createHistogram(METRIC_EXECUTION_DURATION, {
+        unit: 's',
+        description: 'Wall-clock duration of an agent execution',
+        advice: { explicitBucketBoundaries: plan.execution },
+      }),
+      phase: m.createHistogram(METRIC_PHASE_DURATION, {
+        unit: 's',
+        description: 'Time one agent execution spent in one category (its timing breakdown), recorded per execution',
+        advice: { explicitBucketBoundaries: plan.phase },
+      }),
+      ttft: m.createHistogram(METRIC_TTFT, {
+        unit: 's',
+        description: 'Time from the start of an agent execution to its first token',
+        advice: { explicitBucketBoundaries: plan.ttft },
+      }),
+    };
+    byMeter.set(m, inst);
+  }
+  return inst;
+}
+
+/**
+ * Records a completed execution: its duration, its TTFT, and one observation per category with
+ * time in it. Per execution rather than per phase, because an attribute-carrying record costs
+ * about as much as a span, and the per-category totals are exactly what the fleet-wide share
+ * (sum of category time / sum of execution time) needs. Never throws.
+ */
+export function recordExecutionMetrics(b: TimingBreakdown, outcome: 'success' | 'error', meter?: Meter): void {
+  try {
+    const inst = instrumentsFor(meter);
+    inst.execution.record(b.totalMs / 1000, metricAttributes(b.agentName, outcome));
+    if (b.ttftMs !== undefined) inst.ttft.record(b.ttftMs / 1000, metricAttributes(b.agentName, outcome));
+    for (const c of BREAKDOWN_CATEGORIES) {
+      const ms = b[CATEGORY_FIELD[c]];
+      if (ms > 0) inst.phase.record(ms / 1000, metricAttributes(b.agentName, outcome, c));
+    }
+  } catch {
+    // a broken meter provider must not break the agent
+  }
+}

@@ -1,0 +1,106 @@
+import {
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type Tracer,
+  ProxyTracerProvider,
+} from '@opentelemetry/api';
+import { SCOPE_NAME, ATTR_PHASE_CATEGORY, ATTR_PHASE_KIND } from './names';
+import { ATTR_ERROR_TYPE, ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_TOOL_NAME, GEN_AI_OPERATION_EXECUTE_TOOL } from './semconv';
+import { metadataToAttributes, truncate } from '../internal/sanitize';
+import type { PhaseCategory } from '../timing/categories';
+import { VERSION } from '../version';
+
+/**
+ * Set while agent-timing itself is inside tracer.startSpan(): span processors and samplers run
+ * synchronously in there and use it to tell our spans from other instrumentations' spans.
+ */
+export const ownSpanCreation = { active: false };
+
+let cachedTracer: Tracer | undefined;
+let cachedDelegate: unknown;
+
+/** Our tracer from the global provider, re-resolved only when the registered provider changes. */
+export function defaultTracer(): Tracer {
+  const provider = trace.getTracerProvider();
+  const delegate = provider instanceof ProxyTracerProvider ? provider.getDelegate() : provider;
+  if (!cachedTracer || delegate !== cachedDelegate) {
+    cachedDelegate = delegate;
+    cachedTracer = trace.getTracer(SCOPE_NAME, VERSION);
+  }
+  return cachedTracer;
+}
+
+/** Starts one of our spans, flagged as ours for the processor and sampler. Never throws. */
+export function startOwnSpan(tracer: Tracer, name: string, attributes: Attributes, parent: Context): Span | undefined {
+  ownSpanCreation.active = true;
+  try {
+    return tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, parent);
+  } catch {
+    return undefined; // a broken tracer or processor must not break the agent
+  } finally {
+    ownSpanCreation.active = false;
+  }
+}
+
+/** Name and attributes of a phase or task span (tool phases follow the GenAI execute_tool convention). */
+export function phaseSpanShape(
+  name: string,
+  category: PhaseCategory | undefined,
+  parallel: boolean,
+  metadata: unknown,
+): { spanName: string; attributes: Attributes } {
+  const attributes: Attributes = {};
+  if (metadata !== undefined) metadataToAttributes(metadata, attributes);
+  let spanName = name;
+  if (category) {
+    attributes[ATTR_PHASE_CATEGORY] = category;
+    if (category === 'tool_execution') {
+      const tool = toolNameOf(metadata) ?? name;
+      spanName = `${GEN_AI_OPERATION_EXECUTE_TOOL} ${tool}`;
+      attributes[ATTR_GEN_AI_OPERATION_NAME] = GEN_AI_OPERATION_EXECUTE_TOOL;
+      attributes[ATTR_GEN_AI_TOOL_NAME] = tool;
+    }
+  }
+  if (parallel) attributes[ATTR_PHASE_KIND] = 'parallel_task';
+  return { spanName, attributes };
+}
+
+function toolNameOf(metadata: unknown): string | undefined {
+  if (metadata === null || typeof metadata !== 'object') return undefined;
+  try {
+    const m = metadata as Record<string, unknown>;
+    const v = m.toolName ?? m.tool_name ?? m.tool;
+    return typeof v === 'string' && v.trim() ? truncate(v.trim(), 256) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Marks a span failed with the error's type and message, and records the exception. Never throws. */
+export function markSpanError(span: Span | undefined, error: unknown): void {
+  if (!span) return;
+  try {
+    const type = error instanceof Error ? error.name || 'Error' : typeof error === 'string' ? 'Error' : '_OTHER';
+    const message = error instanceof Error ? error.message : typeof error === 'string' ? error : undefined;
+    span.setStatus({ code: SpanStatusCode.ERROR, message: message === undefined ? undefined : truncate(message) });
+    span.setAttribute(ATTR_ERROR_TYPE, type);
+    if (error instanceof Error) span.recordException(error);
+  } catch {
+    // setStatus on a hostile error object (throwing getters) must not escape
+  }
+}
+
+/** Ends a span, swallowing anything a processor throws. */
+export function endSpan(span: Span | undefined, attributes?: Attributes): void {
+  if (!span) return;
+  try {
+    if (attributes) span.setAttributes(attributes);
+    span.end();
+  } catch {
+    // processors are user code too
+  }
+}

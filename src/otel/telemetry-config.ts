@@ -1,0 +1,125 @@
+import type { BreakdownSink } from '../timing/completion';
+import type { RedactionOptions } from '../internal/redaction';
+import type { AgentTelemetryOptions, OtlpTraceOptions } from './telemetry-options';
+import { validateSloThresholds } from './views';
+
+/** startAgentTelemetry's options after validation, with environment variables and defaults applied. */
+export interface ResolvedTelemetryConfig {
+  serviceName: string;
+  prometheus: { host: string; port: number; endpoint: string } | undefined;
+  otlp: OtlpTraceOptions | undefined;
+  sloThresholdsMs: Record<string, number>;
+  aggregator: BreakdownSink | boolean;
+  abandonAfterMs: number;
+  maxAgentNames: number;
+  maxAttributeLength: number;
+  redaction: RedactionOptions;
+  shutdownTimeoutMillis: number;
+  registerGlobal: boolean;
+  disabled: boolean;
+}
+
+const KNOWN_OPTIONS = new Set([
+  'serviceName', 'resource', 'prometheus', 'otlp', 'sampler', 'sloThresholdsMs', 'aggregator', 'abandonAfterMs',
+  'maxAgentNames', 'redaction', 'maxAttributeLength', 'instrumentations', 'shutdownTimeoutMillis', 'registerGlobal', 'disabled',
+]);
+
+function fail(option: string, expected: string, got: unknown): never {
+  throw new TypeError(`agent-timing: startAgentTelemetry option ${option} must be ${expected}, got ${JSON.stringify(got) ?? String(got)}`);
+}
+
+function positive(option: string, value: unknown, fallback: number, integer = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    fail(option, integer ? 'a positive integer' : 'a positive number', value);
+  }
+  return value;
+}
+
+function portFrom(option: string, value: unknown): number {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 65535) fail(option, 'a port number from 0 to 65535', value);
+  return n;
+}
+
+function env(name: string): string | undefined {
+  const v = process.env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+/** Validates options (throwing a message that names the option) and applies env and defaults. */
+export function resolveTelemetryOptions(options: AgentTelemetryOptions): ResolvedTelemetryConfig {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) fail('(options)', 'an object', options);
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      throw new TypeError(`agent-timing: unknown startAgentTelemetry option "${key}"; known options: ${[...KNOWN_OPTIONS].join(', ')}`);
+    }
+  }
+  const serviceName = options.serviceName ?? env('OTEL_SERVICE_NAME') ?? 'agent-service';
+  if (typeof serviceName !== 'string' || serviceName.trim() === '') fail('serviceName', 'a non-empty string', serviceName);
+
+  let prometheus: ResolvedTelemetryConfig['prometheus'];
+  if (options.prometheus !== false) {
+    const p = options.prometheus ?? {};
+    if (p === null || typeof p !== 'object') fail('prometheus', 'an object or false', p);
+    const host = p.host ?? env('OTEL_EXPORTER_PROMETHEUS_HOST') ?? 'localhost';
+    if (typeof host !== 'string' || host === '') fail('prometheus.host', 'a host name or address', host);
+    const port =
+      p.port !== undefined
+        ? portFrom('prometheus.port', p.port)
+        : env('OTEL_EXPORTER_PROMETHEUS_PORT') !== undefined
+          ? portFrom('OTEL_EXPORTER_PROMETHEUS_PORT (environment)', env('OTEL_EXPORTER_PROMETHEUS_PORT'))
+          : 9464;
+    const endpoint = p.endpoint ?? '/metrics';
+    if (typeof endpoint !== 'string' || endpoint === '') fail('prometheus.endpoint', 'a path such as /metrics', endpoint);
+    prometheus = { host, port, endpoint };
+  }
+
+  let otlp: OtlpTraceOptions | undefined;
+  const envEndpoint = env('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? env('OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (options.otlp === true || (options.otlp === undefined && envEndpoint !== undefined)) otlp = {};
+  else if (options.otlp && typeof options.otlp === 'object') otlp = { ...options.otlp };
+  else if (options.otlp !== undefined && options.otlp !== false) fail('otlp', 'an object, true or false', options.otlp);
+  if (otlp) {
+    if (otlp.url !== undefined) {
+      try {
+        new URL(otlp.url);
+      } catch {
+        fail('otlp.url', 'an absolute URL such as http://localhost:4318/v1/traces', otlp.url);
+      }
+    }
+    positive('otlp.timeoutMillis', otlp.timeoutMillis, 10_000);
+    positive('otlp.maxQueueSize', otlp.maxQueueSize, 2048, true);
+    positive('otlp.maxExportBatchSize', otlp.maxExportBatchSize, 512, true);
+    positive('otlp.scheduledDelayMillis', otlp.scheduledDelayMillis, 5000);
+  }
+
+  validateSloThresholds(options.sloThresholdsMs);
+  const aggregator = options.aggregator ?? true;
+  if (typeof aggregator !== 'boolean' && (typeof aggregator !== 'object' || typeof aggregator.addTimingBreakdown !== 'function')) {
+    fail('aggregator', 'true, false or a MetricsAggregator', aggregator);
+  }
+  if (options.sampler !== undefined && typeof options.sampler?.shouldSample !== 'function') fail('sampler', 'a Sampler', options.sampler);
+  if (options.instrumentations !== undefined && !Array.isArray(options.instrumentations)) {
+    fail('instrumentations', 'an array of instrumentations', options.instrumentations);
+  }
+  const disabled = options.disabled ?? (env('OTEL_SDK_DISABLED')?.toLowerCase() === 'true');
+  if (typeof disabled !== 'boolean') fail('disabled', 'a boolean', disabled);
+  const registerGlobal = options.registerGlobal ?? true;
+  if (typeof registerGlobal !== 'boolean') fail('registerGlobal', 'a boolean', registerGlobal);
+
+  return {
+    serviceName,
+    prometheus,
+    otlp,
+    sloThresholdsMs: { ...(options.sloThresholdsMs ?? {}) },
+    aggregator,
+    abandonAfterMs: positive('abandonAfterMs', options.abandonAfterMs, 600_000),
+    maxAgentNames: positive('maxAgentNames', options.maxAgentNames, 100, true),
+    maxAttributeLength: positive('maxAttributeLength', options.maxAttributeLength, 1024, true),
+    redaction: options.redaction ?? {},
+    shutdownTimeoutMillis: positive('shutdownTimeoutMillis', options.shutdownTimeoutMillis, 5000),
+    registerGlobal,
+    disabled,
+  };
+}

@@ -1,0 +1,67 @@
+import type { Sampler } from '@opentelemetry/sdk-trace-base';
+import type { Resource } from '@opentelemetry/resources';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import type { MetricsAggregator } from '../aggregation/metrics-aggregator';
+import type { RedactionOptions } from '../internal/redaction';
+
+/** Where the Prometheus `/metrics` endpoint listens. */
+export interface PrometheusEndpointOptions {
+  /** Bind address. Default `OTEL_EXPORTER_PROMETHEUS_HOST`, else `localhost` (loopback only). */
+  host?: string;
+  /** Port. Default `OTEL_EXPORTER_PROMETHEUS_PORT`, else 9464. `0` picks a free port. */
+  port?: number;
+  /** Path of the endpoint. Default `/metrics`. */
+  endpoint?: string;
+}
+
+/** OTLP/HTTP trace export. */
+export interface OtlpTraceOptions {
+  /** Full traces URL. Default `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`. */
+  url?: string;
+  /** Extra HTTP headers (also read from `OTEL_EXPORTER_OTLP_HEADERS` by the exporter). */
+  headers?: Record<string, string>;
+  /** Per-request timeout, ms. Default 10 000 (`OTEL_EXPORTER_OTLP_TIMEOUT`). */
+  timeoutMillis?: number;
+  /** Most spans queued for export before new ones are dropped (and counted). Default 2048. */
+  maxQueueSize?: number;
+  /** Spans per export request. Default 512. */
+  maxExportBatchSize?: number;
+  /** Delay between exports, ms. Default 5000 (`OTEL_BSP_SCHEDULE_DELAY`). */
+  scheduledDelayMillis?: number;
+}
+
+/** Options of startAgentTelemetry(). Every field is optional; environment variables fill the gaps. */
+export interface AgentTelemetryOptions {
+  /** Service name on every span and metric. Default `OTEL_SERVICE_NAME`, else `agent-service`. */
+  serviceName?: string;
+  /** Extra resource attributes merged over the detected ones. */
+  resource?: Resource;
+  /** Prometheus endpoint, or `false` for none. Default on, `localhost:9464/metrics`. */
+  prometheus?: PrometheusEndpointOptions | false;
+  /** OTLP/HTTP trace export. Default on only when `OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT` is set. */
+  otlp?: OtlpTraceOptions | boolean;
+  /** Head sampler for exported traces. Default from `OTEL_TRACES_SAMPLER(_ARG)`, else parent-based always-on.
+   *  Breakdowns and metrics always cover every execution: unsampled spans are still recorded for them. */
+  sampler?: Sampler;
+  /** SLO thresholds in ms keyed by MetricType value; each becomes an exact histogram boundary.
+   *  The guide's three (TTFT 1000, database_query 100, total_execution 5000) are always included. */
+  sloThresholdsMs?: Record<string, number>;
+  /** Feed each completed execution's breakdown to an aggregator: `true` = the global one. Default true. */
+  aggregator?: MetricsAggregator | boolean;
+  /** An execution never completed is evicted after this many ms, with one diag warning. Default 600 000. */
+  abandonAfterMs?: number;
+  /** Most distinct agent names used as metric label values; more become `_other`. Default 100. */
+  maxAgentNames?: number;
+  /** Redaction of phase metadata before it becomes span attributes. */
+  redaction?: RedactionOptions;
+  /** Longest string attribute value we write, in characters. Default 1024. */
+  maxAttributeLength?: number;
+  /** Instrumentations to enable; default the undici (fetch) client instrumentation. `[]` for none. */
+  instrumentations?: Instrumentation[];
+  /** Longest time shutdown() waits for flushing exporters, ms. Default 5000. */
+  shutdownTimeoutMillis?: number;
+  /** Register the providers as the global OTel providers. Default true. */
+  registerGlobal?: boolean;
+  /** Turn everything off (as `OTEL_SDK_DISABLED=true` does): collectors still compute breakdowns. */
+  disabled?: boolean;
+}

@@ -1,0 +1,210 @@
+import {
+  context,
+  diag,
+  DiagConsoleLogger,
+  DiagLogLevel,
+  metrics,
+  propagation,
+  trace,
+  type MeterProvider as ApiMeterProvider,
+  type TracerProvider as ApiTracerProvider,
+} from '@opentelemetry/api';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { defaultResource, detectResources, envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { getGlobalAggregator } from '../aggregation/global-aggregator';
+import { componentLogger } from '../internal/diag';
+import { limits, resetLimits } from '../internal/limits';
+import { configureRedaction } from '../internal/redaction';
+import { executionRegistry } from '../timing/execution-registry';
+import { BreakdownSampler } from './breakdown-sampler';
+import { BreakdownSpanProcessor } from './breakdown-span-processor';
+import { setInstrumentSloThresholds } from './instruments';
+import { serveMetrics, type MetricsEndpoint, type MetricsEndpointStatus } from './metrics-endpoint';
+import { samplerFromEnv } from './sampler-from-env';
+import { ATTR_SERVICE_NAME } from './semconv';
+import type { AgentTelemetryOptions } from './telemetry-options';
+import { resolveTelemetryOptions } from './telemetry-config';
+import { agentTimingViews } from './views';
+
+const log = componentLogger('telemetry');
+
+/** What startAgentTelemetry() returns. */
+export interface AgentTelemetry {
+  /** Flushes and stops everything; resolves within shutdownTimeoutMillis. Later calls are no-ops. */
+  shutdown(): Promise<void>;
+  /** Exports pending spans now. */
+  forceFlush(): Promise<void>;
+  /** Resolves once the Prometheus endpoint listens (with its URL) or failed to (with the error). */
+  readonly metricsEndpoint: Promise<MetricsEndpointStatus>;
+  /** The providers, for instrumentations you register yourself (undefined when disabled). */
+  readonly tracerProvider: ApiTracerProvider | undefined;
+  readonly meterProvider: ApiMeterProvider | undefined;
+}
+
+let active: AgentTelemetry | undefined;
+
+function inert(): AgentTelemetry {
+  return {
+    shutdown: () => Promise.resolve(),
+    forceFlush: () => Promise.resolve(),
+    metricsEndpoint: Promise.resolve({}),
+    tracerProvider: undefined,
+    meterProvider: undefined,
+  };
+}
+
+function logLevelFromEnv(): DiagLogLevel | undefined {
+  const raw = process.env.OTEL_LOG_LEVEL?.trim().toUpperCase();
+  if (!raw) return undefined;
+  const level = (DiagLogLevel as unknown as Record<string, DiagLogLevel>)[raw];
+  return typeof level === 'number' ? level : undefined;
+}
+
+function withTimeout(p: Promise<unknown>, ms: number, what: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      log.warn(`${what} did not finish within ${ms} ms; giving up on it`);
+      resolve();
+    }, ms);
+    timer.unref();
+    p.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        log.warn(`${what} failed`, err);
+        resolve();
+      },
+    );
+  });
+}
+
+/**
+ * Starts tracing and metrics for agent executions in this process: a tracer provider with the
+ * BreakdownSpanProcessor (and OTLP/HTTP export when configured), a meter provider with the
+ * agent-timing views and a Prometheus `/metrics` endpoint, the undici (fetch) instrumentation, and
+ * the feed of completed executions to the global aggregator. Honours the standard OTEL_*
+ * variables. Throws only for invalid options, naming the option.
+ */
+export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentTelemetry {
+  const cfg = resolveTelemetryOptions(options);
+  const level = logLevelFromEnv();
+  if (level !== undefined) diag.setLogger(new DiagConsoleLogger(), { logLevel: level, suppressOverrideMessage: true });
+  if (active) {
+    log.warn('startAgentTelemetry() called while an earlier one is running; shut the earlier one down first. Returning it.');
+    return active;
+  }
+  if (cfg.disabled) {
+    limits.disabled = true;
+    log.info('telemetry disabled (OTEL_SDK_DISABLED or disabled: true): breakdowns are still computed, nothing is exported');
+    return inert();
+  }
+
+  limits.disabled = false;
+  limits.abandonAfterMs = cfg.abandonAfterMs;
+  limits.maxAgentNames = cfg.maxAgentNames;
+  limits.maxAttributeLength = cfg.maxAttributeLength;
+  executionRegistry.reschedule();
+  configureRedaction(cfg.redaction);
+  setInstrumentSloThresholds(cfg.sloThresholdsMs);
+
+  const resource = defaultResource()
+    .merge(detectResources({ detectors: [envDetector, hostDetector] }))
+    .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: cfg.serviceName }))
+    .merge(options.resource ?? null);
+
+  const aggregator = cfg.aggregator === true ? getGlobalAggregator() : cfg.aggregator || undefined;
+  const spanProcessors: SpanProcessor[] = [new BreakdownSpanProcessor({ aggregator })];
+  if (cfg.otlp) {
+    const exporter = new OTLPTraceExporter({
+      url: cfg.otlp.url,
+      headers: cfg.otlp.headers,
+      timeoutMillis: cfg.otlp.timeoutMillis,
+      // require() at first export rather than the exporter's dynamic import(): same laziness (so
+      // an http instrumentation can patch the module first), and it also works inside test VMs
+      // and bundles that have no dynamic-import hook.
+      httpAgentOptions: (protocol: string) => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const mod = protocol === 'https:' ? (require('node:https') as typeof import('node:https')) : (require('node:http') as typeof import('node:http'));
+        return new mod.Agent({ keepAlive: true });
+      },
+    });
+    spanProcessors.push(
+      new BatchSpanProcessor(exporter, {
+        maxQueueSize: cfg.otlp.maxQueueSize,
+        maxExportBatchSize: cfg.otlp.maxExportBatchSize,
+        scheduledDelayMillis: cfg.otlp.scheduledDelayMillis,
+        exportTimeoutMillis: cfg.otlp.timeoutMillis ?? 30_000,
+      }),
+    );
+  }
+  const tracerProvider = new NodeTracerProvider({
+    resource,
+    sampler: new BreakdownSampler(options.sampler ?? samplerFromEnv()),
+    spanProcessors,
+    spanLimits: { attributeValueLengthLimit: cfg.maxAttributeLength },
+  });
+
+  let prometheus: PrometheusExporter | undefined;
+  let endpoint: MetricsEndpoint | undefined;
+  if (cfg.prometheus) {
+    prometheus = new PrometheusExporter({ preventServerStart: true });
+    endpoint = serveMetrics(prometheus, cfg.prometheus.host, cfg.prometheus.port, cfg.prometheus.endpoint);
+  }
+  const meterProvider = new MeterProvider({
+    resource,
+    views: agentTimingViews({ sloThresholdsMs: cfg.sloThresholdsMs }),
+    readers: prometheus ? [prometheus] : [],
+  });
+
+  if (cfg.registerGlobal) {
+    tracerProvider.register();
+    if (!metrics.setGlobalMeterProvider(meterProvider)) {
+      log.error('a global MeterProvider is already registered; agent-timing histograms go to that one');
+    }
+  }
+  const instrumentations: Instrumentation[] = options.instrumentations ?? [new UndiciInstrumentation()];
+  const disableInstrumentations = registerInstrumentations({ instrumentations, tracerProvider, meterProvider });
+
+  let shutdownPromise: Promise<void> | undefined;
+  const handle: AgentTelemetry = {
+    metricsEndpoint: endpoint?.ready ?? Promise.resolve({}),
+    tracerProvider,
+    meterProvider,
+    forceFlush: () => withTimeout(tracerProvider.forceFlush(), cfg.shutdownTimeoutMillis, 'forceFlush'),
+    shutdown: () => {
+      if (shutdownPromise) {
+        log.warn('shutdown() called again; it already ran');
+        return shutdownPromise;
+      }
+      shutdownPromise = (async () => {
+        disableInstrumentations();
+        await withTimeout(
+          Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown(), endpoint?.close()]),
+          cfg.shutdownTimeoutMillis,
+          'shutdown',
+        );
+        if (cfg.registerGlobal) {
+          trace.disable();
+          metrics.disable();
+          context.disable();
+          propagation.disable();
+        }
+        resetLimits();
+        executionRegistry.reschedule();
+        if (active === handle) active = undefined;
+      })();
+      return shutdownPromise;
+    },
+  };
+  active = handle;
+  return handle;
+}

@@ -1,0 +1,535 @@
+import { randomUUID } from 'node:crypto';
+import { context, trace, type Attributes, type Context, type Meter, type Tracer } from '@opentelemetry/api';
+import { epochNow, monotonicNow } from '../internal/clock';
+import { reportDrop } from '../internal/diag';
+import { limits } from '../internal/limits';
+import { cleanName, metadataCopy, metadataToAttributes, truncate } from '../internal/sanitize';
+import { recordExecutionMetrics } from '../otel/instruments';
+import {
+  ATTR_EXECUTION_ID,
+  ATTR_PHASE_CLOSED_BY_COMPLETE,
+  EVENT_FIRST_TOKEN,
+} from '../otel/names';
+import { defaultTracer, endSpan, markSpanError, phaseSpanShape, startOwnSpan } from '../otel/own-spans';
+import {
+  ATTR_GEN_AI_AGENT_NAME,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
+  GEN_AI_OPERATION_INVOKE_AGENT,
+} from '../otel/semconv';
+import { isMetricType, type MetricType, type PerformanceMetric } from '../types/metric-type';
+import { categoryFromName, categoryOfMetricType, type PhaseCategory } from './categories';
+import { feedSink, notifyExecutionComplete, type BreakdownSink } from './completion';
+import { criticalPath, type CriticalPathEntry } from './critical-path';
+import { executionRegistry, type Evictable } from './execution-registry';
+import { activeScope, runInScope, type ExecutionScope } from './execution-scope';
+import { ExecutionState } from './execution-state';
+import { IntervalKind, type Interval } from './interval';
+import { partition } from './partition';
+import { inertTimer, PhaseTimer, type TimerOwner } from './phase-timer';
+import { TimingBreakdown } from './timing-breakdown';
+
+/** Options of an execution timing collector. */
+export interface ExecutionTimingCollectorOptions {
+  /** Id of the execution (a span attribute, never a metric label). Default: a random UUID. */
+  executionId?: string;
+  /** Agent name: span name `invoke_agent {agentName}` and the metric label. Default `unknown`. */
+  agentName?: string;
+  /** Tracer for the execution's spans. Default: the global provider's `agent-timing` tracer. */
+  tracer?: Tracer;
+  /** Meter for the duration histograms. Default: the global provider's `agent-timing` meter. */
+  meter?: Meter;
+  /** Context the execution span starts in. Default: the active context. */
+  parentContext?: Context;
+  /** Extra attributes for the execution span (bounded; never metric labels). */
+  attributes?: Attributes;
+  /** Also feed the completed execution to this sink (e.g. a MetricsAggregator). */
+  aggregator?: BreakdownSink;
+}
+
+/** How an execution ended, as passed to complete(). */
+export interface CompletionResult {
+  success: boolean;
+  error?: unknown;
+}
+
+function safeCategory(metadata: unknown, name: string, metricType: MetricType | undefined): PhaseCategory | undefined {
+  let fromMetadata: PhaseCategory | undefined;
+  if (metadata !== null && typeof metadata === 'object') {
+    try {
+      fromMetadata = categoryFromName((metadata as Record<string, unknown>).category);
+    } catch {
+      fromMetadata = undefined;
+    }
+  }
+  return fromMetadata ?? categoryFromName(name) ?? categoryOfMetricType(metricType);
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  try {
+    return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as PromiseLike<unknown>).then === 'function';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Times one agent execution: phases (nested by when they start), parallel tasks, time to first
+ * token and custom metrics, as OpenTelemetry spans and as an exact TimingBreakdown. Works with no
+ * OpenTelemetry set-up at all; with an SDK registered, the execution is a trace and other
+ * instrumentations' spans inside it land in its breakdown. Methods never throw on bad input.
+ */
+export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
+  readonly executionId: string;
+  readonly agentName: string;
+  /** @internal */
+  readonly state: ExecutionState;
+  private readonly tracer: Tracer | undefined;
+  private readonly meter: Meter | undefined;
+  private readonly sink: BreakdownSink | undefined;
+  private readonly parentContext: Context;
+  /** Phases started with startPhase()/measure() without a callback, innermost last. */
+  private readonly phaseStack: PhaseTimer[] = [];
+  private readonly runningPhases = new Map<string, PhaseTimer[]>();
+  private readonly runningTasks = new Map<string, PhaseTimer[]>();
+  private readonly phaseTotals = new Map<string, number>();
+  private readonly _metrics: PerformanceMetric[] = [];
+  private ttft: number | undefined;
+  private finalBreakdown: TimingBreakdown | undefined;
+  private readonly closedByComplete: string[] = [];
+
+  constructor(options?: ExecutionTimingCollectorOptions) {
+    const o: ExecutionTimingCollectorOptions = options !== null && typeof options === 'object' ? options : {};
+    this.executionId = executionIdOf(o.executionId);
+    const name = cleanName(o.agentName);
+    if (name === undefined && o.agentName !== undefined) reportDrop('invalid-agent-name', 'agentName must be a non-empty string; using "unknown"');
+    this.agentName = name ?? 'unknown';
+    this.meter = o.meter;
+    this.sink = o.aggregator;
+    this.parentContext = o.parentContext ?? context.active();
+    const startMs = monotonicNow();
+    let rootSpan;
+    if (!limits.disabled) {
+      this.tracer = o.tracer ?? defaultTracer();
+      const attributes: Attributes = {};
+      if (o.attributes) metadataToAttributes(o.attributes, attributes);
+      attributes[ATTR_GEN_AI_OPERATION_NAME] = GEN_AI_OPERATION_INVOKE_AGENT;
+      attributes[ATTR_GEN_AI_AGENT_NAME] = this.agentName;
+      attributes[ATTR_EXECUTION_ID] = this.executionId;
+      rootSpan = startOwnSpan(this.tracer, `${GEN_AI_OPERATION_INVOKE_AGENT} ${this.agentName}`, attributes, this.parentContext);
+    }
+    this.state = new ExecutionState(this.executionId, this.agentName, startMs, epochNow(), rootSpan);
+    executionRegistry.add(this);
+  }
+
+  /** Metrics added with addMetric() or measure(…, metricType), oldest first. */
+  get metrics(): readonly PerformanceMetric[] {
+    return this._metrics;
+  }
+
+  /** True once complete() ran (or the execution was evicted as abandoned). */
+  get completed(): boolean {
+    return this.state.ended;
+  }
+
+  /** Starts a phase; it is a child of the phase running now, if any. */
+  startPhase(name: string, metadata?: Record<string, unknown>): PhaseTimer {
+    return this.begin(name, metadata, IntervalKind.Phase, undefined, true);
+  }
+
+  /** Stops the most recently started running phase of that name; its duration in ms. */
+  stopPhase(name: string): number | undefined {
+    return this.stopLatest(this.runningPhases, name, 'phase');
+  }
+
+  /** Starts a task that runs alongside others; overlapping tasks count wall-clock time once. */
+  startParallelTask(name: string, metadata?: Record<string, unknown>): PhaseTimer {
+    return this.begin(name, metadata, IntervalKind.ParallelTask, undefined, false);
+  }
+
+  stopParallelTask(name: string): number | undefined {
+    return this.stopLatest(this.runningTasks, name, 'parallel task');
+  }
+
+  /**
+   * Time to first token: ms since the execution started. The first call wins; later calls return
+   * the same value. Adds a span event and `gen_ai.response.time_to_first_chunk` (seconds).
+   */
+  recordFirstToken(): number {
+    if (this.ttft !== undefined) return this.ttft;
+    if (this.state.ended) {
+      reportDrop('call-after-complete', 'recordFirstToken() after complete() was ignored');
+      return NaN;
+    }
+    const t = monotonicNow() - this.state.startMs;
+    this.ttft = t;
+    const span = this.state.root.span;
+    if (span) {
+      try {
+        span.addEvent(EVENT_FIRST_TOKEN, { [ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK]: t / 1000 });
+        span.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, t / 1000);
+      } catch {
+        // never let span bookkeeping break the caller
+      }
+    }
+    return t;
+  }
+
+  /** Adds a custom metric (ms for time types, MB for memory, % for pool usage). */
+  addMetric(metricType: MetricType, value: number, metadata?: Record<string, unknown>): void {
+    if (this.state.ended) return reportDrop('call-after-complete', 'addMetric() after complete() was ignored');
+    if (!isMetricType(metricType)) return reportDrop('invalid-metric-type', 'addMetric() with an unknown metric type was ignored');
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      return reportDrop('invalid-metric-value', 'addMetric() with a value that is not a finite number ≥ 0 was ignored');
+    }
+    if (this._metrics.length >= limits.maxMetricsPerExecution) {
+      return reportDrop('execution-metric-limit', `an execution reached ${limits.maxMetricsPerExecution} metrics; later ones were dropped`);
+    }
+    const m: PerformanceMetric = {
+      metricType,
+      value: value === 0 ? 0 : value, // -0 becomes 0
+      timestamp: epochNow(),
+      executionId: this.executionId,
+      agentName: this.agentName,
+    };
+    if (metadata !== undefined) m.metadata = metadataCopy(metadata);
+    this._metrics.push(m);
+  }
+
+  /**
+   * Times `fn` as a phase: the phase stops when fn returns, throws, or its promise settles, and
+   * when `metricType` is given its duration is also added as that metric (and sets the phase's
+   * category). Inside fn, the phase is the current one for nested phases and for other
+   * instrumentations' spans. Without fn, returns the running timer (`using t = c.measure('x')`).
+   */
+  measure<T>(name: string, metricType: MetricType | undefined, fn: () => T): T;
+  measure(name: string, metricType?: MetricType): PhaseTimer;
+  measure<T>(name: string, metricType?: MetricType, fn?: () => T): T | PhaseTimer {
+    let type: MetricType | undefined;
+    if (metricType !== undefined && metricType !== null) {
+      if (isMetricType(metricType)) type = metricType;
+      else reportDrop('invalid-metric-type', `measure("${String(name)}") with an unknown metric type: timed without a metric`);
+    }
+    if (typeof fn !== 'function') return this.begin(name, undefined, IntervalKind.Phase, type, true);
+    const timer = this.begin(name, undefined, IntervalKind.Phase, type, false);
+    const iv = timer.interval;
+    if (!iv) return fn();
+    const scope: ExecutionScope = { owner: this, state: this.state, interval: iv };
+    let result: T;
+    try {
+      result = runInScope(scope, this.contextOf(iv), fn);
+    } catch (err) {
+      markSpanError(iv.span, err);
+      timer.stop();
+      throw err;
+    }
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(
+        (value) => {
+          timer.stop();
+          return value;
+        },
+        (err: unknown) => {
+          markSpanError(iv.span, err);
+          timer.stop();
+          throw err;
+        },
+      ) as T;
+    }
+    timer.stop();
+    return result;
+  }
+
+  /**
+   * Runs fn with this execution as the current one (for currentCollector(), phase parenting and
+   * other instrumentations' spans), without starting a phase.
+   */
+  runInContext<T>(fn: () => T): T {
+    const scope: ExecutionScope = { owner: this, state: this.state, interval: undefined };
+    return runInScope(scope, this.contextOf(undefined), fn);
+  }
+
+  /** Where the time went so far (mid-execution), or finally (after complete()). */
+  getBreakdown(): TimingBreakdown {
+    return this.finalBreakdown ?? this.computeBreakdown(monotonicNow());
+  }
+
+  /** The critical path (Jaeger's algorithm); entries' durations sum to the total. */
+  getCriticalPath(): CriticalPathEntry[] {
+    const root = this.state.root;
+    const end = root.end === root.end ? root.end : monotonicNow();
+    return criticalPath(root, this.state.intervals, end, this.agentName);
+  }
+
+  /** A JSON-safe summary: breakdown, efficiency, phases, critical path and counts. */
+  getSummary(): Record<string, unknown> {
+    const b = this.getBreakdown();
+    return {
+      executionId: this.executionId,
+      agentName: this.agentName,
+      completed: b.completed,
+      outcome: b.outcome,
+      totalMs: b.totalMs,
+      ttftMs: b.ttftMs,
+      efficiency: b.calculateEfficiency(),
+      breakdown: b.toJSON(),
+      criticalPath: this.getCriticalPath(),
+      metricsCount: this._metrics.length,
+      openPhases: b.openPhases,
+      droppedIntervals: this.state.droppedIntervals,
+    };
+  }
+
+  /**
+   * Ends the execution: phases still running are closed (and listed in `openPhases`), the span
+   * ends with the outcome, the histograms record it, aggregators are fed, and the final
+   * breakdown is returned. Calling it again returns the same breakdown.
+   */
+  complete(result?: CompletionResult): TimingBreakdown {
+    if (this.finalBreakdown) {
+      reportDrop('complete-twice', 'complete() called again; returning the first breakdown');
+      return this.finalBreakdown;
+    }
+    if (this.state.evicted) {
+      reportDrop('complete-after-eviction', `complete() on execution ${this.executionId} after it was evicted as abandoned`);
+      return this.computeBreakdown(this.state.root.end);
+    }
+    const end = monotonicNow();
+    const { failed, error } = outcomeOf(result);
+    this.closeRunning(end);
+    const root = this.state.root;
+    root.end = end;
+    const b = this.computeBreakdown(end, failed ? 'error' : 'success');
+    this.finalBreakdown = b;
+    this.state.ended = true;
+    if (failed) markSpanError(root.span, error ?? 'execution failed');
+    endSpan(root.span);
+    executionRegistry.remove(this);
+    if (!limits.disabled) recordExecutionMetrics(b, failed ? 'error' : 'success', this.meter);
+    if (this.sink) feedSink(this.sink, b, this._metrics);
+    notifyExecutionComplete(b, this._metrics);
+    return b;
+  }
+
+  /** @internal Called by the registry when the execution was never completed. */
+  evict(): void {
+    if (this.state.ended) return;
+    const end = monotonicNow();
+    this.closeRunning(end);
+    this.state.root.end = end;
+    this.state.ended = true;
+    this.state.evicted = true;
+    markSpanError(this.state.root.span, 'abandoned: never completed');
+    endSpan(this.state.root.span, { 'agent_timing.abandoned': true });
+    // Free what the execution held; the user may still hold the collector object itself.
+    this.state.intervals.length = 0;
+    this.state.openForeign.clear();
+    this.phaseStack.length = 0;
+    this.runningPhases.clear();
+    this.runningTasks.clear();
+  }
+
+  /** @internal PhaseTimer.stop() lands here. */
+  finishTimer(timer: PhaseTimer): number {
+    const iv = timer.interval!;
+    const end = monotonicNow();
+    iv.end = end;
+    const d = end - iv.start;
+    this.forget(timer);
+    this.addPhaseTotal(timer.name, d);
+    endSpan(iv.span);
+    if (timer.metricType !== undefined) this.addMetric(timer.metricType, d);
+    return d;
+  }
+
+  private begin(
+    name: string,
+    metadata: Record<string, unknown> | undefined,
+    kind: IntervalKind,
+    metricType: MetricType | undefined,
+    onStack: boolean,
+  ): PhaseTimer {
+    if (this.state.ended) {
+      reportDrop('call-after-complete', 'starting a phase after complete() was ignored');
+      return inertTimer(name);
+    }
+    const clean = cleanName(name);
+    if (clean === undefined) {
+      reportDrop('invalid-phase-name', 'a phase or task name must be a non-empty string; the call was ignored');
+      return inertTimer(name);
+    }
+    const category = safeCategory(metadata, clean, metricType);
+    const parent = this.parentFor();
+    const iv = this.state.add(kind, clean, monotonicNow(), parent, category);
+    if (!iv) return inertTimer(clean);
+    if (this.tracer) {
+      const shape = phaseSpanShape(clean, category, kind === IntervalKind.ParallelTask, metadata);
+      iv.span = startOwnSpan(this.tracer, shape.spanName, shape.attributes, this.contextOf(parent));
+    }
+    const timer = new PhaseTimer(clean, this, iv, metricType);
+    const running = kind === IntervalKind.ParallelTask ? this.runningTasks : this.runningPhases;
+    const list = running.get(clean);
+    if (list) list.push(timer);
+    else running.set(clean, [timer]);
+    if (onStack) this.phaseStack.push(timer);
+    return timer;
+  }
+
+  /**
+   * The interval a new phase nests under. Inside a measure() callback (or runInContext) that is
+   * the callback's phase, unless a phase started imperatively within it is still running; outside
+   * any callback it is the innermost running startPhase() phase.
+   */
+  private parentFor(): Interval | undefined {
+    const scope = activeScope();
+    const stack = this.phaseStack;
+    if (!scope || scope.owner !== this) return stack.length ? stack[stack.length - 1].interval : undefined;
+    const within = scope.interval;
+    for (let k = stack.length - 1; k >= 0; k--) {
+      const iv = stack[k].interval!;
+      if (within === undefined || isDescendant(iv, within)) return iv;
+    }
+    return within;
+  }
+
+  private stopLatest(running: Map<string, PhaseTimer[]>, name: string, what: string): number | undefined {
+    const list = typeof name === 'string' ? running.get(name.trim()) : undefined;
+    if (!list || list.length === 0) {
+      reportDrop(`${what.replace(' ', '-')}-not-running`, `stopping ${what} "${String(name)}" which is not running was ignored`);
+      return undefined;
+    }
+    return list[list.length - 1].stop();
+  }
+
+  private forget(timer: PhaseTimer): void {
+    const running = timer.interval!.kind === IntervalKind.ParallelTask ? this.runningTasks : this.runningPhases;
+    const list = running.get(timer.name);
+    if (list) {
+      const at = list.lastIndexOf(timer);
+      if (at >= 0) list.splice(at, 1);
+      if (list.length === 0) running.delete(timer.name);
+    }
+    const s = this.phaseStack;
+    if (s.length && s[s.length - 1] === timer) s.pop();
+    else {
+      const at = s.lastIndexOf(timer);
+      if (at >= 0) s.splice(at, 1);
+    }
+  }
+
+  private addPhaseTotal(name: string, ms: number): void {
+    const prev = this.phaseTotals.get(name);
+    if (prev !== undefined) this.phaseTotals.set(name, prev + ms);
+    else if (this.phaseTotals.size < limits.maxPhaseNamesPerExecution) this.phaseTotals.set(name, ms);
+    else reportDrop('execution-phase-name-limit', `an execution used more than ${limits.maxPhaseNamesPerExecution} phase names; later names are not in phases`);
+  }
+
+  /** Closes every running phase and task at `end`, innermost first. */
+  private closeRunning(end: number): void {
+    const open: PhaseTimer[] = [];
+    for (const list of this.runningPhases.values()) open.push(...list);
+    for (const list of this.runningTasks.values()) open.push(...list);
+    open.sort((a, b) => b.interval!.depth - a.interval!.depth);
+    for (const timer of open) {
+      const iv = timer.interval!;
+      iv.end = end;
+      timer.durationMs = end - iv.start;
+      this.addPhaseTotal(timer.name, timer.durationMs);
+      this.closedByComplete.push(timer.name);
+      if (timer.metricType !== undefined && !this.state.ended) this.addMetric(timer.metricType, timer.durationMs);
+      endSpan(iv.span, { [ATTR_PHASE_CLOSED_BY_COMPLETE]: true });
+    }
+    this.runningPhases.clear();
+    this.runningTasks.clear();
+    this.phaseStack.length = 0;
+  }
+
+  private computeBreakdown(end: number, outcome?: 'success' | 'error'): TimingBreakdown {
+    const s = this.state;
+    const totals = partition(s.intervals, s.startMs, end);
+    const phases = Object.create(null) as Record<string, number>;
+    for (const [name, ms] of this.phaseTotals) phases[name] = ms;
+    const open: string[] = [...this.closedByComplete];
+    for (const running of [this.runningPhases, this.runningTasks]) {
+      for (const [name, list] of running) {
+        for (const t of list) {
+          phases[name] = (phases[name] ?? 0) + (end - t.interval!.start);
+          open.push(name);
+        }
+      }
+    }
+    const b = new TimingBreakdown({
+      executionId: this.executionId,
+      agentName: this.agentName,
+      totalMs: Math.max(0, end - s.startMs),
+      initializationMs: totals.initialization,
+      toolExecutionMs: totals.tool_execution,
+      llmProcessingMs: totals.llm_processing,
+      websocketNotificationMs: totals.websocket_notification,
+      databaseQueryMs: totals.database_query,
+      externalApiMs: totals.external_api,
+      queueWaitMs: totals.queue_wait,
+      overheadMs: totals.overhead,
+      uncategorizedMs: totals.uncategorized,
+      phases,
+      startedAt: s.startedAt,
+      completed: outcome !== undefined,
+      openPhases: open,
+      foreignSpanCount: s.foreignSpanCount,
+    });
+    if (this.ttft !== undefined) b.ttftMs = this.ttft;
+    if (outcome !== undefined) b.outcome = outcome;
+    return b;
+  }
+
+  /** OTel context with the interval's span (or the execution span) active. Cached per interval. */
+  private contextOf(iv: Interval | undefined): Context {
+    const target = iv ?? this.state.root;
+    if (target.ctx) return target.ctx;
+    const parentCtx = iv === undefined ? this.parentContext : this.contextOf(iv.parent === this.state.root ? undefined : iv.parent);
+    const ctx = target.span ? trace.setSpan(parentCtx, target.span) : parentCtx;
+    target.ctx = ctx;
+    return ctx;
+  }
+}
+
+/** The guide's other name for the same collector (used with getCriticalPath()). */
+export class ExecutionTimingCollector extends EnhancedExecutionTimingCollector {}
+
+function isDescendant(iv: Interval, ancestor: Interval): boolean {
+  for (let p: Interval | undefined = iv; p; p = p.parent) {
+    if (p === ancestor) return true;
+    if (p.depth <= ancestor.depth) return false;
+  }
+  return false;
+}
+
+function executionIdOf(id: unknown): string {
+  if (typeof id === 'string' && id.trim()) return truncate(id.trim(), 256);
+  if (id !== undefined && id !== null) {
+    // The guide passes a UUID object; accept anything with a sensible string form.
+    try {
+      const s = String(id);
+      if (s && s !== '[object Object]') return truncate(s, 256);
+    } catch {
+      // fall through to a generated id
+    }
+    reportDrop('invalid-execution-id', 'executionId must be a string; a random id was used');
+  }
+  return randomUUID();
+}
+
+function outcomeOf(result: unknown): { failed: boolean; error: unknown } {
+  if (result === undefined || result === null) return { failed: false, error: undefined };
+  if (typeof result !== 'object') {
+    reportDrop('invalid-completion-result', 'complete() takes { success, error? }; the argument was ignored');
+    return { failed: false, error: undefined };
+  }
+  try {
+    const r = result as CompletionResult;
+    const error = r.error;
+    return { failed: r.success === false || (error !== undefined && error !== null), error };
+  } catch {
+    return { failed: true, error: undefined };
+  }
+}

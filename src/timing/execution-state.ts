@@ -1,0 +1,64 @@
+import type { Span } from '@opentelemetry/api';
+import { reportDrop } from '../internal/diag';
+import { limits } from '../internal/limits';
+import type { PhaseCategory } from './categories';
+import { IntervalKind, type Interval } from './interval';
+
+/**
+ * Everything recorded about one execution, on the monotonic clock. Both writers append here: the
+ * collector (its own phases, with no SDK needed) and the BreakdownSpanProcessor (spans of other
+ * instrumentations). Memory is bounded by limits.maxIntervalsPerExecution.
+ */
+export class ExecutionState {
+  readonly root: Interval;
+  readonly intervals: Interval[] = [];
+  /** Foreign spans started but not yet ended, by span id, so their children find their depth. */
+  readonly openForeign = new Map<string, Interval>();
+  foreignSpanCount = 0;
+  droppedIntervals = 0;
+  /** Set when complete() ran or the execution was evicted; later writes are ignored. */
+  ended = false;
+  evicted = false;
+
+  constructor(
+    readonly executionId: string,
+    readonly agentName: string,
+    readonly startMs: number,
+    readonly startedAt: number,
+    rootSpan: Span | undefined,
+  ) {
+    this.root = {
+      kind: IntervalKind.Root,
+      name: agentName,
+      start: startMs,
+      end: NaN,
+      depth: 0,
+      parent: undefined,
+      category: undefined,
+      span: rootSpan,
+    };
+  }
+
+  /** Appends an interval, or returns undefined (counted) when the execution is full or over. */
+  add(
+    kind: IntervalKind,
+    name: string,
+    start: number,
+    parent: Interval | undefined,
+    category: PhaseCategory | undefined,
+  ): Interval | undefined {
+    if (this.ended) return undefined;
+    if (this.intervals.length >= limits.maxIntervalsPerExecution) {
+      this.droppedIntervals++;
+      reportDrop(
+        'execution-interval-limit',
+        `an execution reached ${limits.maxIntervalsPerExecution} phases/spans; later ones are not in its breakdown`,
+      );
+      return undefined;
+    }
+    const p = parent ?? this.root;
+    const iv: Interval = { kind, name, start, end: NaN, depth: p.depth + 1, parent: p, category, span: undefined };
+    this.intervals.push(iv);
+    return iv;
+  }
+}

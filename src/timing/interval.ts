@@ -1,0 +1,35 @@
+import type { Context, Span } from '@opentelemetry/api';
+import type { PhaseCategory } from './categories';
+
+/** What made an interval: our own phase, our parallel task, or another instrumentation's span. */
+export enum IntervalKind {
+  Root = 0,
+  Phase = 1,
+  ParallelTask = 2,
+  Foreign = 3,
+}
+
+/**
+ * One timed stretch inside an execution, on the monotonic clock (ms). The execution itself is the
+ * root interval; phases, parallel tasks and foreign spans hang below it through `parent`.
+ */
+export interface Interval {
+  readonly kind: IntervalKind;
+  readonly name: string;
+  readonly start: number;
+  /** NaN while the interval is still open. */
+  end: number;
+  /** 0 for the root, parent depth + 1 below it. */
+  readonly depth: number;
+  readonly parent: Interval | undefined;
+  /** The category whose time this interval's own (uncovered-by-children) time is. */
+  category: PhaseCategory | undefined;
+  /** The span that represents it, when one was made. */
+  span: Span | undefined;
+  /** OTel context with this interval's span active; made the first time a child needs it. */
+  ctx?: Context;
+}
+
+export function isOpen(i: Interval): boolean {
+  return i.end !== i.end; // NaN check without a call on the hot path
+}

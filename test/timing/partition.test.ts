@@ -1,0 +1,128 @@
+import fc from 'fast-check';
+import { partition } from '../../src/timing/partition';
+import { IntervalKind, type Interval } from '../../src/timing/interval';
+import { PHASE_CATEGORIES, type PhaseCategory } from '../../src/timing/categories';
+import { iv, root } from '../support/intervals';
+
+const sum = (t: Record<string, number>): number => Object.values(t).reduce((a, b) => a + b, 0);
+
+describe('partition', () => {
+  it('gives uncovered time to overhead and covered time to the phase category', () => {
+    const r = root();
+    const t = partition([iv(r, 'initialization', 10, 30, 'initialization')], 0, 100);
+    expect(t.initialization).toBe(20);
+    expect(t.overhead).toBe(80);
+    expect(sum(t)).toBe(100);
+  });
+
+  it('does not double count nested phases: the child takes its time from the parent', () => {
+    const r = root();
+    const tool = iv(r, 'tool', 0, 100, 'tool_execution');
+    const db = iv(tool, 'db', 20, 50, 'database_query');
+    const t = partition([tool, db], 0, 100);
+    expect(t.tool_execution).toBe(70);
+    expect(t.database_query).toBe(30);
+    expect(sum(t)).toBe(100);
+  });
+
+  it('counts overlapping parallel work once, giving the overlap to the sibling that ends last', () => {
+    const r = root();
+    const a = iv(r, 'a', 0, 60, 'external_api', IntervalKind.ParallelTask);
+    const b = iv(r, 'b', 10, 80, 'database_query', IntervalKind.ParallelTask);
+    const t = partition([a, b], 0, 100);
+    expect(t.external_api).toBe(10); // 0–10, before b starts
+    expect(t.database_query).toBe(70); // 10–80: b ends last, so the overlap is b's
+    expect(t.overhead).toBe(20);
+    expect(sum(t)).toBe(100);
+  });
+
+  it('counts phases without a category as uncategorized, even inside a categorized parent', () => {
+    const r = root();
+    const tool = iv(r, 'tool_execution', 0, 50, 'tool_execution');
+    const parse = iv(tool, 'parse', 10, 20);
+    const t = partition([tool, parse], 0, 50);
+    expect(t.uncategorized).toBe(10);
+    expect(t.tool_execution).toBe(40);
+  });
+
+  it('lets foreign spans without a class inherit, and keeps LLM transport HTTP spans as LLM time', () => {
+    const r = root();
+    const llm = iv(r, 'llm', 0, 100, 'llm_processing');
+    const http = iv(llm, 'POST', 10, 90, 'external_api', IntervalKind.Foreign);
+    const tool = iv(r, 'tool', 100, 200, 'tool_execution');
+    const fetchSpan = iv(tool, 'GET', 120, 180, 'external_api', IntervalKind.Foreign);
+    const opaque = iv(tool, 'internal', 180, 190, undefined, IntervalKind.Foreign);
+    const t = partition([llm, http, tool, fetchSpan, opaque], 0, 200);
+    expect(t.llm_processing).toBe(100);
+    expect(t.external_api).toBe(60);
+    expect(t.tool_execution).toBe(40);
+    expect(t.uncategorized).toBe(0);
+  });
+
+  it('runs open intervals to the window end and clips intervals to the window', () => {
+    const r = root();
+    const open = iv(r, 'llm_processing', 50, NaN, 'llm_processing');
+    const early = iv(r, 'queue_wait', -20, 10, 'queue_wait');
+    const t = partition([open, early], 0, 80);
+    expect(t.llm_processing).toBe(30);
+    expect(t.queue_wait).toBe(10);
+    expect(sum(t)).toBe(80);
+  });
+
+  it('returns zeros for an empty window', () => {
+    expect(sum(partition([], 5, 5))).toBe(0);
+  });
+
+  /** Random trees of phases, tasks and foreign spans, each inside its parent or overlapping it. */
+  const treeArb = fc
+    .array(
+      fc.record({
+        parentPick: fc.nat(),
+        a: fc.double({ min: 0, max: 1000, noNaN: true }),
+        b: fc.double({ min: 0, max: 1000, noNaN: true }),
+        cat: fc.option(fc.constantFrom(...PHASE_CATEGORIES), { nil: undefined }),
+        kind: fc.constantFrom(IntervalKind.Phase, IntervalKind.ParallelTask, IntervalKind.Foreign),
+        open: fc.boolean(),
+      }),
+      { maxLength: 40 },
+    )
+    .map((specs) => {
+      const r = root();
+      const all: Interval[] = [];
+      for (const s of specs) {
+        const parent = all.length && s.parentPick % 3 !== 0 ? all[s.parentPick % all.length] : r;
+        const start = Math.min(s.a, s.b);
+        const end = s.open ? NaN : Math.max(s.a, s.b);
+        all.push(iv(parent, 'x', start, end, s.cat as PhaseCategory | undefined, s.kind));
+      }
+      return all;
+    });
+
+  it('always partitions the window exactly (property)', () => {
+    fc.assert(
+      fc.property(treeArb, fc.double({ min: 0, max: 1200, noNaN: true }), (intervals, end) => {
+        const t = partition(intervals, 0, end);
+        expect(Math.abs(sum(t) - end)).toBeLessThan(1e-6);
+        for (const v of Object.values(t)) expect(v).toBeGreaterThanOrEqual(0);
+        // Covered time equals the union of the clipped intervals: overhead is exactly what no one covers.
+        const segs = intervals
+          .map((i) => [Math.max(0, i.start), Math.min(Number.isNaN(i.end) ? end : i.end, end)] as const)
+          .filter(([s, e]) => e > s)
+          .sort((x, y) => x[0] - y[0]);
+        let covered = 0;
+        let curS = -1;
+        let curE = -1;
+        for (const [s, e] of segs) {
+          if (s > curE) {
+            covered += Math.max(0, curE - curS);
+            curS = s;
+            curE = e;
+          } else curE = Math.max(curE, e);
+        }
+        covered += Math.max(0, curE - curS);
+        expect(Math.abs(t.overhead - (end - covered))).toBeLessThan(1e-6);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
