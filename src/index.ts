@@ -51,6 +51,12 @@ export type { AggregatedMetrics } from './aggregation/aggregated-metrics';
 export type { Bottleneck } from './aggregation/bottlenecks';
 export { getGlobalAggregator, setGlobalAggregator, resetGlobalAggregator } from './aggregation/global-aggregator';
 
+// Prometheus rules for the fleet (also the `agent-timing` bin)
+export { generateSloRules } from './slo/slo-rules';
+export { generateRecordingRules } from './slo/recording-rules';
+export { validateSloRulesConfig, sloThresholdsMsOf, DEFAULT_SLO_RULES_CONFIG } from './slo/slo-config';
+export type { SloRulesConfig, SloObjective } from './slo/slo-config';
+
 // Health
 export { getAgentTimingHealth } from './health';
 export type { AgentTimingHealth } from './health';
