@@ -51,6 +51,38 @@ export type { AggregatedMetrics } from './aggregation/aggregated-metrics';
 export type { Bottleneck } from './aggregation/bottlenecks';
 export { getGlobalAggregator, setGlobalAggregator, resetGlobalAggregator } from './aggregation/global-aggregator';
 
+// Agent integration (the LangChain handler is the separate entry point agent-timing/langchain)
+export {
+  SupervisorObservability,
+  BaseAgent,
+  instrumentAgent,
+  withExecution,
+  currentCollector,
+  phase,
+  instrumentStream,
+  ATTR_STREAM_OUTCOME,
+  ATTR_STREAM_CHUNKS,
+  recordResourceMetrics,
+  ResourceSampler,
+  startResourceSampler,
+} from './agents';
+export type {
+  ExecutionContext,
+  ExecutionResult,
+  SupervisorObservabilityOptions,
+  BaseAgentOptions,
+  AgentLogger,
+  InstrumentAgentOptions,
+  WithExecutionOptions,
+  InstrumentStreamOptions,
+  StreamOutcome,
+  ResourceMetricsInput,
+  RecordResourceMetricsOptions,
+  ResourceSink,
+  ResourceSamplerOptions,
+  ResourceSample,
+} from './agents';
+
 // Prometheus rules for the fleet (also the `agent-timing` bin)
 export { generateSloRules } from './slo/slo-rules';
 export { generateRecordingRules } from './slo/recording-rules';
