@@ -19,6 +19,16 @@ export function cleanName(name: unknown): string | undefined {
   return trimmed.length > limits.maxNameLength ? trimmed.slice(0, limits.maxNameLength) : trimmed;
 }
 
+/**
+ * A short, safe description of a caller-supplied value for a diag message: strings quoted and cut
+ * to 64 characters, anything else by its type. Never calls the value's toString (which may throw
+ * or be huge).
+ */
+export function describeForLog(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+  return value === null ? 'null' : `(${typeof value})`;
+}
+
 /** JSON text of any value, safe for cycles, BigInt and throwing getters, cut to `max`. */
 export function safeJson(value: unknown, max = limits.maxAttributeLength): string {
   const seen = new WeakSet<object>();

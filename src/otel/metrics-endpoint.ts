@@ -20,7 +20,7 @@ export interface MetricsEndpoint {
  * Serves the Prometheus exporter on our own HTTP server rather than the exporter's, so that port
  * 0 (any free port) works, the bound address is known, and a port already in use becomes a logged,
  * reported outcome — the agent keeps running without the endpoint — instead of an exception.
- * The server is unref()'d: it never keeps the process alive.
+ * The server and its connections are unref()'d: they never keep the process alive.
  */
 export function serveMetrics(exporter: PrometheusExporter, host: string, port: number, endpoint: string): MetricsEndpoint {
   const path = endpoint.startsWith('/') ? endpoint : `/${endpoint}`;
@@ -39,6 +39,9 @@ export function serveMetrics(exporter: PrometheusExporter, host: string, port: n
     }
   });
   server.unref();
+  // A scraper's keep-alive connection must not keep the process alive either (one scraping more
+  // often than the keep-alive timeout would keep it up forever).
+  server.on('connection', (socket) => socket.unref());
   const ready = new Promise<MetricsEndpointStatus>((resolve) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       const hint =

@@ -84,11 +84,24 @@ function toolNameOf(metadata: unknown): string | undefined {
 export function markSpanError(span: Span | undefined, error: unknown): void {
   if (!span) return;
   try {
-    const type = error instanceof Error ? error.name || 'Error' : typeof error === 'string' ? 'Error' : '_OTHER';
-    const message = error instanceof Error ? error.message : typeof error === 'string' ? error : undefined;
+    const isError = error instanceof Error;
+    const name: unknown = isError ? error.name : undefined;
+    const text: unknown = isError ? error.message : error;
+    const type = typeof name === 'string' && name ? name : isError || typeof error === 'string' ? 'Error' : '_OTHER';
+    const message = typeof text === 'string' ? text : undefined;
     span.setStatus({ code: SpanStatusCode.ERROR, message: message === undefined ? undefined : truncate(message) });
-    span.setAttribute(ATTR_ERROR_TYPE, type);
-    if (error instanceof Error) span.recordException(error);
+    span.setAttribute(ATTR_ERROR_TYPE, truncate(type, 256));
+    // A bounded copy: the SDK does not cut event attributes, and an error may carry megabytes.
+    if (isError) {
+      const stack = typeof error.stack === 'string' ? truncate(error.stack) : undefined;
+      const code: unknown = (error as { code?: unknown }).code;
+      span.recordException({
+        code: typeof code === 'string' || typeof code === 'number' ? truncate(String(code), 256) : undefined,
+        name: truncate(type, 256),
+        message: message === undefined ? undefined : truncate(message),
+        stack,
+      });
+    }
   } catch {
     // setStatus on a hostile error object (throwing getters) must not escape
   }

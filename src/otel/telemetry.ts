@@ -24,6 +24,7 @@ import { configureRedaction } from '../internal/redaction';
 import { executionRegistry } from '../timing/execution-registry';
 import { BreakdownSampler } from './breakdown-sampler';
 import { BreakdownSpanProcessor } from './breakdown-span-processor';
+import { exportAgent } from './export-agent';
 import { setInstrumentSloThresholds } from './instruments';
 import { serveMetrics, type MetricsEndpoint, type MetricsEndpointStatus } from './metrics-endpoint';
 import { samplerFromEnv } from './sampler-from-env';
@@ -36,7 +37,7 @@ const log = componentLogger('telemetry');
 
 /** What startAgentTelemetry() returns. */
 export interface AgentTelemetry {
-  /** Flushes and stops everything; resolves within shutdownTimeoutMillis. Later calls are no-ops. */
+  /** Flushes and stops everything; resolves within shutdownTimeoutMillis. Later calls (and forceFlush()) are no-ops with one warning. */
   shutdown(): Promise<void>;
   /** Exports pending spans now. */
   forceFlush(): Promise<void>;
@@ -123,19 +124,13 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
 
   const aggregator = cfg.aggregator === true ? getGlobalAggregator() : cfg.aggregator || undefined;
   const spanProcessors: SpanProcessor[] = [new BreakdownSpanProcessor({ aggregator })];
-  if (cfg.otlp) {
+  const otlpAgent = cfg.otlp ? exportAgent() : undefined;
+  if (cfg.otlp && otlpAgent) {
     const exporter = new OTLPTraceExporter({
       url: cfg.otlp.url,
       headers: cfg.otlp.headers,
       timeoutMillis: cfg.otlp.timeoutMillis,
-      // require() at first export rather than the exporter's dynamic import(): same laziness (so
-      // an http instrumentation can patch the module first), and it also works inside test VMs
-      // and bundles that have no dynamic-import hook.
-      httpAgentOptions: (protocol: string) => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const mod = protocol === 'https:' ? (require('node:https') as typeof import('node:https')) : (require('node:http') as typeof import('node:http'));
-        return new mod.Agent({ keepAlive: true });
-      },
+      httpAgentOptions: otlpAgent.factory,
     });
     spanProcessors.push(
       new BatchSpanProcessor(exporter, {
@@ -175,16 +170,22 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
   const disableInstrumentations = registerInstrumentations({ instrumentations, tracerProvider, meterProvider });
 
   let shutdownPromise: Promise<void> | undefined;
+  let warnedAfterShutdown = false;
+  const afterShutdown = (what: string): Promise<void> => {
+    if (!warnedAfterShutdown) {
+      warnedAfterShutdown = true;
+      log.warn(`${what} after shutdown() does nothing (logged once; later calls are silent)`);
+    }
+    return shutdownPromise ?? Promise.resolve();
+  };
   const handle: AgentTelemetry = {
     metricsEndpoint: endpoint?.ready ?? Promise.resolve({}),
     tracerProvider,
     meterProvider,
-    forceFlush: () => withTimeout(tracerProvider.forceFlush(), cfg.shutdownTimeoutMillis, 'forceFlush'),
+    forceFlush: () =>
+      shutdownPromise ? afterShutdown('forceFlush()') : withTimeout(tracerProvider.forceFlush(), cfg.shutdownTimeoutMillis, 'forceFlush'),
     shutdown: () => {
-      if (shutdownPromise) {
-        log.warn('shutdown() called again; it already ran');
-        return shutdownPromise;
-      }
+      if (shutdownPromise) return afterShutdown('shutdown()');
       shutdownPromise = (async () => {
         disableInstrumentations();
         await withTimeout(
@@ -192,6 +193,8 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
           cfg.shutdownTimeoutMillis,
           'shutdown',
         );
+        // An export still hanging after the timeout is abandoned, so nothing keeps the process up.
+        otlpAgent?.close();
         if (cfg.registerGlobal) {
           trace.disable();
           metrics.disable();

@@ -3,7 +3,7 @@ import { context, trace, type Attributes, type Context, type Meter, type Tracer 
 import { epochNow, monotonicNow } from '../internal/clock';
 import { reportDrop } from '../internal/diag';
 import { limits } from '../internal/limits';
-import { cleanName, metadataCopy, metadataToAttributes, truncate } from '../internal/sanitize';
+import { cleanName, describeForLog, metadataCopy, metadataToAttributes, truncate } from '../internal/sanitize';
 import { recordExecutionMetrics } from '../otel/instruments';
 import {
   ATTR_EXECUTION_ID,
@@ -41,7 +41,7 @@ export interface ExecutionTimingCollectorOptions {
   meter?: Meter;
   /** Context the execution span starts in. Default: the active context. */
   parentContext?: Context;
-  /** Extra attributes for the execution span (bounded; never metric labels). */
+  /** Extra attributes for the execution span (redacted and bounded like phase metadata; never metric labels). */
   attributes?: Attributes;
   /** Also feed the completed execution to this sink (e.g. a MetricsAggregator). */
   aggregator?: BreakdownSink;
@@ -99,7 +99,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
   private readonly closedByComplete: string[] = [];
 
   constructor(options?: ExecutionTimingCollectorOptions) {
-    const o: ExecutionTimingCollectorOptions = options !== null && typeof options === 'object' ? options : {};
+    const o = readOptions(options);
     this.executionId = executionIdOf(o.executionId);
     const name = cleanName(o.agentName);
     if (name === undefined && o.agentName !== undefined) reportDrop('invalid-agent-name', 'agentName must be a non-empty string; using "unknown"');
@@ -208,7 +208,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     let type: MetricType | undefined;
     if (metricType !== undefined && metricType !== null) {
       if (isMetricType(metricType)) type = metricType;
-      else reportDrop('invalid-metric-type', `measure("${String(name)}") with an unknown metric type: timed without a metric`);
+      else reportDrop('invalid-metric-type', `measure(${describeForLog(name)}) with an unknown metric type: timed without a metric`);
     }
     if (typeof fn !== 'function') return this.begin(name, undefined, IntervalKind.Phase, type, true);
     const timer = this.begin(name, undefined, IntervalKind.Phase, type, false);
@@ -395,7 +395,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
   private stopLatest(running: Map<string, PhaseTimer[]>, name: string, what: string): number | undefined {
     const list = typeof name === 'string' ? running.get(name.trim()) : undefined;
     if (!list || list.length === 0) {
-      reportDrop(`${what.replace(' ', '-')}-not-running`, `stopping ${what} "${String(name)}" which is not running was ignored`);
+      reportDrop(`${what.replace(' ', '-')}-not-running`, `stopping ${what} ${describeForLog(name)} which is not running was ignored`);
       return undefined;
     }
     return list[list.length - 1].stop();
@@ -502,6 +502,32 @@ function isDescendant(iv: Interval, ancestor: Interval): boolean {
     if (p.depth <= ancestor.depth) return false;
   }
   return false;
+}
+
+/** Every option, so that adding one without listing it here is a type error. */
+const OPTION_KEYS = Object.keys({
+  executionId: true,
+  agentName: true,
+  tracer: true,
+  meter: true,
+  parentContext: true,
+  attributes: true,
+  aggregator: true,
+} satisfies Record<keyof ExecutionTimingCollectorOptions, true>);
+
+/** A plain copy of the options; a field whose getter (or proxy trap) throws is dropped and counted. */
+function readOptions(options: unknown): ExecutionTimingCollectorOptions {
+  const o: Record<string, unknown> = {};
+  if (options === null || typeof options !== 'object') return o;
+  for (const key of OPTION_KEYS) {
+    try {
+      const v = (options as Record<string, unknown>)[key];
+      if (v !== undefined && v !== null) o[key] = v;
+    } catch {
+      reportDrop('unreadable-option', `collector option ${key} could not be read (a getter or proxy threw); it was ignored`);
+    }
+  }
+  return o;
 }
 
 function executionIdOf(id: unknown): string {
