@@ -16,7 +16,7 @@ export interface RedactionOptions {
 }
 
 export const DEFAULT_REDACTED_KEYS =
-  /pass(word|wd|phrase)?|secret|token|authori[sz]ation|auth|api[-_ .]?key|cookie|credential|private[-_ .]?key|session/i;
+  /pass(word|wd|phrase)?|secret|token|authori[sz]ation|(^|[-_ .])auth($|[-_ .])|api[-_ .]?key|cookie|credential|private[-_ .]?key|session/i;
 
 const settings: Required<Omit<RedactionOptions, 'redact'>> & Pick<RedactionOptions, 'redact'> = {
   keys: DEFAULT_REDACTED_KEYS,

@@ -14,6 +14,9 @@ export function truncate(s: string, max = limits.maxAttributeLength): string {
 /** A usable name (phase, task, agent): a non-empty string, truncated; `undefined` when unusable. */
 export function cleanName(name: unknown): string | undefined {
   if (typeof name !== 'string') return undefined;
+  // Hot path: most names are already clean; skip trim()'s allocation for them.
+  const n = name.length;
+  if (n > 0 && n <= limits.maxNameLength && name.charCodeAt(0) > 32 && name.charCodeAt(n - 1) > 32) return name;
   const trimmed = name.trim();
   if (trimmed.length === 0) return undefined;
   return trimmed.length > limits.maxNameLength ? trimmed.slice(0, limits.maxNameLength) : trimmed;

@@ -35,6 +35,8 @@ export const ATTR_PHASE_KIND = 'agent_timing.phase.kind';
 export const ATTR_METADATA_PREFIX = 'agent_timing.metadata.';
 /** Span attribute: true on phases closed by complete() because they were still running. */
 export const ATTR_PHASE_CLOSED_BY_COMPLETE = 'agent_timing.phase.closed_by_complete';
+/** Span attribute: true on an execution ended with discard() (not counted anywhere). */
+export const ATTR_EXECUTION_DISCARDED = 'agent_timing.execution.discarded';
 /** Span event on the execution span when the first token arrives. */
 export const EVENT_FIRST_TOKEN = 'gen_ai.first_token';
 

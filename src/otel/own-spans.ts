@@ -35,10 +35,11 @@ export function defaultTracer(): Tracer {
 }
 
 /** Starts one of our spans, flagged as ours for the processor and sampler. Never throws. */
-export function startOwnSpan(tracer: Tracer, name: string, attributes: Attributes, parent: Context): Span | undefined {
+export function startOwnSpan(tracer: Tracer, name: string, attributes: Attributes | undefined, parent: Context): Span | undefined {
   ownSpanCreation.active = true;
   try {
-    return tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, parent);
+    // INTERNAL is the default kind; passing no options object skips the SDK's attribute pass.
+    return tracer.startSpan(name, attributes === undefined ? undefined : { kind: SpanKind.INTERNAL, attributes }, parent);
   } catch {
     return undefined; // a broken tracer or processor must not break the agent
   } finally {
@@ -52,7 +53,8 @@ export function phaseSpanShape(
   category: PhaseCategory | undefined,
   parallel: boolean,
   metadata: unknown,
-): { spanName: string; attributes: Attributes } {
+): { spanName: string; attributes: Attributes | undefined } {
+  if (metadata === undefined && category === undefined && !parallel) return { spanName: name, attributes: undefined };
   const attributes: Attributes = {};
   if (metadata !== undefined) metadataToAttributes(metadata, attributes);
   let spanName = name;

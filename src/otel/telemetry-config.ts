@@ -21,7 +21,7 @@ export interface ResolvedTelemetryConfig {
 
 const KNOWN_OPTIONS = new Set([
   'serviceName', 'resource', 'prometheus', 'otlp', 'sampler', 'sloThresholdsMs', 'aggregator', 'abandonAfterMs',
-  'maxAgentNames', 'redaction', 'maxAttributeLength', 'instrumentations', 'shutdownTimeoutMillis', 'registerGlobal', 'disabled',
+  'maxAgentNames', 'redaction', 'maxAttributeLength', 'instrumentations', 'spanProcessors', 'shutdownTimeoutMillis', 'registerGlobal', 'disabled',
 ]);
 
 function fail(option: string, expected: string, got: unknown): never {
@@ -100,6 +100,12 @@ export function resolveTelemetryOptions(options: AgentTelemetryOptions): Resolve
     fail('aggregator', 'true, false or a MetricsAggregator', aggregator);
   }
   if (options.sampler !== undefined && typeof options.sampler?.shouldSample !== 'function') fail('sampler', 'a Sampler', options.sampler);
+  if (
+    options.spanProcessors !== undefined &&
+    (!Array.isArray(options.spanProcessors) || options.spanProcessors.some((p) => typeof p?.onEnd !== 'function'))
+  ) {
+    fail('spanProcessors', 'an array of SpanProcessors', options.spanProcessors);
+  }
   if (options.instrumentations !== undefined && !Array.isArray(options.instrumentations)) {
     fail('instrumentations', 'an array of instrumentations', options.instrumentations);
   }

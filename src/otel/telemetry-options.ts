@@ -1,4 +1,4 @@
-import type { Sampler } from '@opentelemetry/sdk-trace-base';
+import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Resource } from '@opentelemetry/resources';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { MetricsAggregator } from '../aggregation/metrics-aggregator';
@@ -56,6 +56,8 @@ export interface AgentTelemetryOptions {
   redaction?: RedactionOptions;
   /** Longest string attribute value we write, in characters. Default 1024. */
   maxAttributeLength?: number;
+  /** More span processors (your own exporters), added after the breakdown processor and OTLP export. */
+  spanProcessors?: SpanProcessor[];
   /** Instrumentations to enable; default the undici (fetch) client instrumentation. `[]` for none. */
   instrumentations?: Instrumentation[];
   /** Longest time shutdown() waits for flushing exporters, ms. Default 5000. */

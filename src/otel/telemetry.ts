@@ -50,9 +50,17 @@ export interface AgentTelemetry {
 
 let active: AgentTelemetry | undefined;
 
+/** The handle of disabled telemetry: its shutdown turns collectors' span making back on. */
 function inert(): AgentTelemetry {
+  let done = false;
   return {
-    shutdown: () => Promise.resolve(),
+    shutdown: () => {
+      if (!done) {
+        done = true;
+        resetLimits();
+      }
+      return Promise.resolve();
+    },
     forceFlush: () => Promise.resolve(),
     metricsEndpoint: Promise.resolve({}),
     tracerProvider: undefined,
@@ -141,6 +149,7 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
       }),
     );
   }
+  if (options.spanProcessors) spanProcessors.push(...options.spanProcessors);
   const tracerProvider = new NodeTracerProvider({
     resource,
     sampler: new BreakdownSampler(options.sampler ?? samplerFromEnv()),
@@ -202,6 +211,7 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
           propagation.disable();
         }
         resetLimits();
+        configureRedaction();
         executionRegistry.reschedule();
         if (active === handle) active = undefined;
       })();

@@ -6,6 +6,7 @@ import { limits } from '../internal/limits';
 import { cleanName, describeForLog, metadataCopy, metadataToAttributes, truncate } from '../internal/sanitize';
 import { recordExecutionMetrics } from '../otel/instruments';
 import {
+  ATTR_EXECUTION_DISCARDED,
   ATTR_EXECUTION_ID,
   ATTR_PHASE_CLOSED_BY_COMPLETE,
   EVENT_FIRST_TOKEN,
@@ -45,6 +46,16 @@ export interface ExecutionTimingCollectorOptions {
   attributes?: Attributes;
   /** Also feed the completed execution to this sink (e.g. a MetricsAggregator). */
   aggregator?: BreakdownSink;
+}
+
+/** Options of startPhase(). */
+export interface StartPhaseOptions {
+  /** Run the phase under this running timer of the same execution instead of the current phase;
+   *  `null` runs it directly under the execution. */
+  parent?: PhaseTimer | null;
+  /** Keep the phase off the implicit nesting stack, so phases started later (by concurrent work)
+   *  do not become its children. Implied by `parent`. Default false. */
+  detached?: boolean;
 }
 
 /** How an execution ended, as passed to complete(). */
@@ -90,13 +101,15 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
   private readonly parentContext: Context;
   /** Phases started with startPhase()/measure() without a callback, innermost last. */
   private readonly phaseStack: PhaseTimer[] = [];
-  private readonly runningPhases = new Map<string, PhaseTimer[]>();
-  private readonly runningTasks = new Map<string, PhaseTimer[]>();
+  /** Latest running timer per name; earlier ones of the same name hang off `prevSameName`. */
+  private readonly runningPhases = new Map<string, PhaseTimer | undefined>();
+  private readonly runningTasks = new Map<string, PhaseTimer | undefined>();
   private readonly phaseTotals = new Map<string, number>();
   private readonly _metrics: PerformanceMetric[] = [];
   private ttft: number | undefined;
   private finalBreakdown: TimingBreakdown | undefined;
   private readonly closedByComplete: string[] = [];
+  private discarded = false;
 
   constructor(options?: ExecutionTimingCollectorOptions) {
     const o = readOptions(options);
@@ -132,9 +145,20 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     return this.state.ended;
   }
 
-  /** Starts a phase; it is a child of the phase running now, if any. */
-  startPhase(name: string, metadata?: Record<string, unknown>): PhaseTimer {
-    return this.begin(name, metadata, IntervalKind.Phase, undefined, true);
+  /**
+   * Starts a phase; it is a child of the phase running now, if any — or of `options.parent`, a
+   * running timer of this execution, for integrations whose work arrives as start/end events
+   * (such a phase stays off the implicit nesting stack, so concurrent siblings never nest).
+   */
+  startPhase(name: string, metadata?: Record<string, unknown>, options?: StartPhaseOptions): PhaseTimer {
+    const parent = options?.parent;
+    if (parent === undefined) return this.begin(name, metadata, IntervalKind.Phase, undefined, options?.detached !== true);
+    if (parent === null) return this.begin(name, metadata, IntervalKind.Phase, undefined, false, this.state.root);
+    if (!(parent instanceof PhaseTimer) || parent.owner !== this || !parent.running) {
+      reportDrop('invalid-parent-phase', 'startPhase() parent must be a running timer of the same execution; nesting by context instead');
+      return this.begin(name, metadata, IntervalKind.Phase, undefined, false);
+    }
+    return this.begin(name, metadata, IntervalKind.Phase, undefined, false, parent.interval);
   }
 
   /** Stops the most recently started running phase of that name; its duration in ms. */
@@ -202,16 +226,16 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
    * category). Inside fn, the phase is the current one for nested phases and for other
    * instrumentations' spans. Without fn, returns the running timer (`using t = c.measure('x')`).
    */
-  measure<T>(name: string, metricType: MetricType | undefined, fn: () => T): T;
+  measure<T>(name: string, metricType: MetricType | undefined, fn: () => T, metadata?: Record<string, unknown>): T;
   measure(name: string, metricType?: MetricType): PhaseTimer;
-  measure<T>(name: string, metricType?: MetricType, fn?: () => T): T | PhaseTimer {
+  measure<T>(name: string, metricType?: MetricType, fn?: () => T, metadata?: Record<string, unknown>): T | PhaseTimer {
     let type: MetricType | undefined;
     if (metricType !== undefined && metricType !== null) {
       if (isMetricType(metricType)) type = metricType;
       else reportDrop('invalid-metric-type', `measure(${describeForLog(name)}) with an unknown metric type: timed without a metric`);
     }
     if (typeof fn !== 'function') return this.begin(name, undefined, IntervalKind.Phase, type, true);
-    const timer = this.begin(name, undefined, IntervalKind.Phase, type, false);
+    const timer = this.begin(name, metadata, IntervalKind.Phase, type, false);
     const iv = timer.interval;
     if (!iv) return fn();
     const scope: ExecutionScope = { owner: this, state: this.state, interval: iv };
@@ -287,7 +311,8 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
    */
   complete(result?: CompletionResult): TimingBreakdown {
     if (this.finalBreakdown) {
-      reportDrop('complete-twice', 'complete() called again; returning the first breakdown');
+      if (this.discarded) reportDrop('complete-after-discard', 'complete() after discard() was ignored');
+      else reportDrop('complete-twice', 'complete() called again; returning the first breakdown');
       return this.finalBreakdown;
     }
     if (this.state.evicted) {
@@ -309,6 +334,25 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     if (this.sink) feedSink(this.sink, b, this._metrics);
     notifyExecutionComplete(b, this._metrics);
     return b;
+  }
+
+  /**
+   * Ends the execution without counting it: its span ends marked `agent_timing.execution.discarded`,
+   * and no histogram, aggregator or completion listener sees it. For an execution that turned out
+   * not to be one (say, superseded by a collector the agent made itself). Returns the breakdown so far.
+   */
+  discard(): TimingBreakdown {
+    if (this.finalBreakdown) return this.finalBreakdown;
+    if (this.state.ended) return this.computeBreakdown(this.state.root.end);
+    const end = monotonicNow();
+    this.closeRunning(end);
+    this.state.root.end = end;
+    this.finalBreakdown = this.computeBreakdown(end);
+    this.discarded = true;
+    this.state.ended = true;
+    endSpan(this.state.root.span, { [ATTR_EXECUTION_DISCARDED]: true });
+    executionRegistry.remove(this);
+    return this.finalBreakdown;
   }
 
   /** @internal Called by the registry when the execution was never completed. */
@@ -348,6 +392,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     kind: IntervalKind,
     metricType: MetricType | undefined,
     onStack: boolean,
+    explicitParent?: Interval,
   ): PhaseTimer {
     if (this.state.ended) {
       reportDrop('call-after-complete', 'starting a phase after complete() was ignored');
@@ -359,7 +404,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
       return inertTimer(name);
     }
     const category = safeCategory(metadata, clean, metricType);
-    const parent = this.parentFor();
+    const parent = explicitParent ?? this.parentFor();
     const iv = this.state.add(kind, clean, monotonicNow(), parent, category);
     if (!iv) return inertTimer(clean);
     if (this.tracer) {
@@ -368,9 +413,8 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     }
     const timer = new PhaseTimer(clean, this, iv, metricType);
     const running = kind === IntervalKind.ParallelTask ? this.runningTasks : this.runningPhases;
-    const list = running.get(clean);
-    if (list) list.push(timer);
-    else running.set(clean, [timer]);
+    timer.prevSameName = running.get(clean);
+    running.set(clean, timer);
     if (onStack) this.phaseStack.push(timer);
     return timer;
   }
@@ -392,23 +436,30 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     return within;
   }
 
-  private stopLatest(running: Map<string, PhaseTimer[]>, name: string, what: string): number | undefined {
-    const list = typeof name === 'string' ? running.get(name.trim()) : undefined;
-    if (!list || list.length === 0) {
+  private stopLatest(running: Map<string, PhaseTimer | undefined>, name: string, what: string): number | undefined {
+    const latest = typeof name === 'string' ? (running.get(name) ?? running.get(name.trim())) : undefined;
+    if (!latest) {
       reportDrop(`${what.replace(' ', '-')}-not-running`, `stopping ${what} ${describeForLog(name)} which is not running was ignored`);
       return undefined;
     }
-    return list[list.length - 1].stop();
+    return latest.stop();
   }
 
   private forget(timer: PhaseTimer): void {
     const running = timer.interval!.kind === IntervalKind.ParallelTask ? this.runningTasks : this.runningPhases;
-    const list = running.get(timer.name);
-    if (list) {
-      const at = list.lastIndexOf(timer);
-      if (at >= 0) list.splice(at, 1);
-      if (list.length === 0) running.delete(timer.name);
+    const latest = running.get(timer.name);
+    if (latest === timer) {
+      // The key stays (undefined) rather than being deleted: no map churn on the hot path.
+      running.set(timer.name, timer.prevSameName);
+    } else {
+      for (let t = latest; t; t = t.prevSameName) {
+        if (t.prevSameName === timer) {
+          t.prevSameName = timer.prevSameName;
+          break;
+        }
+      }
     }
+    timer.prevSameName = undefined;
     const s = this.phaseStack;
     if (s.length && s[s.length - 1] === timer) s.pop();
     else {
@@ -427,8 +478,9 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
   /** Closes every running phase and task at `end`, innermost first. */
   private closeRunning(end: number): void {
     const open: PhaseTimer[] = [];
-    for (const list of this.runningPhases.values()) open.push(...list);
-    for (const list of this.runningTasks.values()) open.push(...list);
+    for (const running of [this.runningPhases, this.runningTasks]) {
+      for (const latest of running.values()) for (let t = latest; t; t = t.prevSameName) open.push(t);
+    }
     open.sort((a, b) => b.interval!.depth - a.interval!.depth);
     for (const timer of open) {
       const iv = timer.interval!;
@@ -451,8 +503,8 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     for (const [name, ms] of this.phaseTotals) phases[name] = ms;
     const open: string[] = [...this.closedByComplete];
     for (const running of [this.runningPhases, this.runningTasks]) {
-      for (const [name, list] of running) {
-        for (const t of list) {
+      for (const [name, latest] of running) {
+        for (let t = latest; t; t = t.prevSameName) {
           phases[name] = (phases[name] ?? 0) + (end - t.interval!.start);
           open.push(name);
         }

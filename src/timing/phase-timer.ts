@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import { reportDrop } from '../internal/diag';
 import type { MetricType } from '../types/metric-type';
 import type { Interval } from './interval';
@@ -15,6 +16,8 @@ export interface TimerOwner {
 export class PhaseTimer {
   /** Duration in ms once stopped. */
   durationMs: number | undefined;
+  /** @internal The running timer of the same name started before this one (a linked stack). */
+  prevSameName: PhaseTimer | undefined;
 
   /** @internal */
   constructor(
@@ -23,6 +26,11 @@ export class PhaseTimer {
     /** @internal */ readonly interval: Interval | undefined,
     /** @internal the metric measure() records when the timer stops. */ readonly metricType: MetricType | undefined,
   ) {}
+
+  /** The OpenTelemetry span of this phase, when one was made (to add attributes or events). */
+  get span(): Span | undefined {
+    return this.interval?.span;
+  }
 
   /** True until stopped. */
   get running(): boolean {

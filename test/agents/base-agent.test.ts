@@ -245,7 +245,7 @@ describe('BaseAgent', () => {
       }
       await new OwnCollector({ name: 'own' }).execute({ runId: 'own-1', agentName: 'own' });
       const [own, auto] = spans().filter((s) => s.name === 'invoke_agent own');
-      expect(auto.attributes['agent_timing.execution.superseded']).toBe(true);
+      expect(auto.attributes['agent_timing.execution.discarded']).toBe(true);
       expect(own.parentSpanContext?.spanId).toBe(auto.spanContext().spanId);
     } finally {
       await provider.shutdown();

@@ -1,0 +1,226 @@
+import Table from 'cli-table3';
+import type { DemoReport } from './model';
+import { bar, categoryLabel, metricLabel, ms, paint, pct, seconds, shortId, type Colors } from './style';
+import { renderWaterfall } from './waterfall-text';
+
+const BORDERLESS = {
+  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+  left: '  ', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
+};
+
+type Align = 'left' | 'right' | 'center';
+
+function table(c: Colors, head: string[], rows: string[][], colAligns: Align[]): string {
+  const t = new Table({
+    head: head.map((h) => c.dim(h)),
+    colAligns,
+    chars: BORDERLESS,
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
+  });
+  t.push(...rows);
+  return t.toString();
+}
+
+function heading(c: Colors, title: string, note?: string): string {
+  return `\n${c.bold(c.cyan('▍'))}${c.bold(title)}${note ? c.dim(`  ${note}`) : ''}\n`;
+}
+
+function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l, i) => (i === 0 ? l : indent + l)).join('\n');
+}
+
+function header(r: DemoReport, c: Colors): string {
+  const { run } = r;
+  const ok = run.failed === 0 ? c.green(`${run.succeeded} succeeded`) : `${run.succeeded} succeeded, ${c.red(`${run.failed} failed`)}`;
+  return [
+    '',
+    `${c.bold('agent-timing demo')} ${c.dim('·')} ${run.requests} requests to ${c.bold(run.agentName)}, ${run.concurrency} at a time ${c.dim(`· seed ${run.seed}`)}`,
+    `  ${ok} in ${c.bold(seconds(run.durationMs))} ${c.dim(`(start-up ${seconds(run.startupMs)}, of which PGlite ${seconds(run.databaseStartMs)})`)}`,
+    resources(r, c),
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+function resources(r: DemoReport, c: Colors): string {
+  const x = r.resources;
+  if (!x.samples) return '';
+  const parts = [
+    x.cpuPercentMean !== undefined ? `CPU ${pct(x.cpuPercentMean, 0)} of the machine` : '',
+    x.memoryMbPeak !== undefined ? `RSS ≤ ${Math.round(x.memoryMbPeak)} MB` : '',
+    x.eventLoopUtilizationPercentMean !== undefined ? `event loop ${pct(x.eventLoopUtilizationPercentMean, 0)} busy` : '',
+    x.eventLoopDelayP99MsMax !== undefined ? `loop delay p99 ≤ ${ms(x.eventLoopDelayP99MsMax)}` : '',
+  ].filter(Boolean);
+  return c.dim(`  process: ${parts.join(' · ')}`);
+}
+
+function breakdown(r: DemoReport, c: Colors): string {
+  const b = r.breakdown;
+  const rows = b.categories.map((cat) => [
+    paint(c, cat.category, '■ ') + categoryLabel(cat.category),
+    ms(cat.meanMs),
+    pct(cat.percent),
+    paint(c, cat.category, bar(cat.percent / 100, 32)),
+  ]);
+  return (
+    heading(c, 'Where the time went', `all ${b.executions} executions · categories partition each execution's wall-clock time`) +
+    table(c, ['Category', 'Mean/exec', 'Share', ''], rows, ['left', 'right', 'right', 'left']) +
+    `\n  ${c.dim('Efficiency (time not queued or unaccounted):')} ${c.bold(pct(b.efficiencyPercent))}`
+  );
+}
+
+function percentiles(r: DemoReport, c: Colors): string {
+  const rows = r.percentiles.map((p) => [metricLabel(p.metricType), String(p.count), ms(p.p50), c.bold(ms(p.p95)), ms(p.p99), ms(p.max)]);
+  return (
+    heading(c, 'Percentiles by metric', 'MetricsAggregator, last hour; per execution (DB and WebSocket: per call)') +
+    table(c, ['Metric', 'n', 'p50', 'p95', 'p99', 'max'], rows, ['left', 'right', 'right', 'right', 'right', 'right'])
+  );
+}
+
+function ttft(r: DemoReport, c: Colors): string {
+  const t = r.ttft;
+  const most = Math.max(1, ...t.buckets.map((b) => b.count));
+  const lines = t.buckets.map((b) => {
+    const range = b.toMs === null ? `≥ ${ms(b.fromMs)}` : `${b.fromMs}–${b.toMs} ms`;
+    const over = b.fromMs >= t.sloMs;
+    const bars = bar(b.count / most, 36) || (b.count > 0 ? '▏' : '');
+    return `  ${range.padStart(13)} ${c.dim('│')}${over ? c.red(bars) : c.green(bars)} ${b.count}`;
+  });
+  return (
+    heading(c, 'Time to first token', `p50 ${ms(t.p50)} · p95 ${ms(t.p95)} · p99 ${ms(t.p99)} · objective ≤ ${ms(t.sloMs)}`) +
+    lines.join('\n')
+  );
+}
+
+function bottlenecks(r: DemoReport, c: Colors): string {
+  const rows = r.bottlenecks
+    .slice(0, 6)
+    .map((b) => [metricLabel(b.metricType), ms(b.thresholdMs), String(b.atOrAbove), c.bold(ms(b.timeAboveMs)), pct(b.percentOfTypeTime, 0), ms(b.maxMs)]);
+  return (
+    heading(c, 'Bottlenecks', 'getBottlenecks(95): the slowest 5 % of each metric and what they cost') +
+    table(c, ['Metric', 'p95', 'n ≥ p95', 'Time ≥ p95', 'of its time', 'max'], rows, ['left', 'right', 'right', 'right', 'right', 'right'])
+  );
+}
+
+function anomalies(r: DemoReport, c: Colors): string {
+  const a = r.anomalies;
+  const rows = a.byType.map((t) => [
+    metricLabel(t.metricType),
+    String(t.count),
+    `${c.bold(ms(t.worst.value))} ${c.dim(`vs median ${ms(t.worst.median)}`)}`,
+    t.worst.zScore.toFixed(1),
+    `${t.worst.executionId ? shortId(t.worst.executionId) : ''}${t.worst.incident ? c.yellow(' ⚑ planted') : ''}`,
+  ]);
+  const flagged = a.planted.filter((p) => p.flagged).length;
+  const planted = a.planted
+    .map((p) => `  ${p.flagged ? c.green('✓') : c.red('✗')} ${shortId(p.executionId).padEnd(6)} ${c.dim(p.label)}`)
+    .join('\n');
+  return (
+    heading(c, 'Anomalies', `detectAnomalies(): ${a.method}`) +
+    (rows.length ? table(c, ['Metric', 'Count', 'Most extreme', 'z', 'Execution'], rows, ['left', 'right', 'left', 'right', 'left']) : '  none') +
+    `\n\n  ${c.bold(`${flagged} of ${a.planted.length}`)} planted slow outliers flagged:\n${planted}`
+  );
+}
+
+function slo(r: DemoReport, c: Colors): string {
+  const rows = r.slo.map((s) => {
+    const allowed = (s.total * (100 - s.targetPercent)) / 100;
+    return [
+      `${s.met ? c.green('✓') : c.red('✗')} ${metricLabel(s.metricType)}`,
+      `≤ ${ms(s.thresholdMs)}`,
+      (s.met ? c.green : c.red)(c.bold(pct(s.compliancePercent))),
+      `${s.total - s.good} of ${s.total} ${c.dim(`(${Number(allowed.toFixed(1))} allowed)`)}`,
+      s.budgetRemainingPercent >= 0 ? `${pct(s.budgetRemainingPercent, 0)} left` : c.red('exhausted'),
+    ];
+  });
+  return (
+    heading(c, 'SLO compliance', `the guide's objectives; target: ${r.slo[0]?.targetPercent ?? 99} % of observations within the threshold`) +
+    table(c, ['Objective', 'Threshold', 'Compliance', 'Missed', 'Error budget'], rows, ['left', 'right', 'right', 'right', 'right'])
+  );
+}
+
+function trends(r: DemoReport, c: Colors): string {
+  const arrow = { improving: c.green('↘ improving'), stable: c.dim('→ stable'), degrading: c.red('↗ degrading') };
+  const rows = r.trends.items.map((t) => [
+    metricLabel(t.metricType),
+    ms(t.firstHalfP95),
+    ms(t.secondHalfP95),
+    `${t.changePercent >= 0 ? '+' : ''}${t.changePercent.toFixed(0)} %`,
+    arrow[t.trend],
+  ]);
+  return heading(c, 'Trends', r.trends.basis) + table(c, ['Metric', 'p95 before', 'p95 after', 'Change', ''], rows, ['left', 'right', 'right', 'right', 'left']);
+}
+
+function recommendations(r: DemoReport, c: Colors, columns: number): string {
+  const list = (items: string[]) =>
+    items.length ? items.map((text, i) => `  ${c.cyan(`${i + 1}.`)} ${wrap(text, columns - 8, '     ')}`).join('\n') : c.dim('  nothing stands out');
+  return (
+    heading(c, 'Recommendations', 'PerformanceAnalyzer') +
+    `  ${c.dim('For the average execution:')}\n${list(r.recommendations.average)}\n` +
+    `  ${c.dim(`For the slowest (${shortId(r.slowest.executionId)}):`)}\n${list(r.recommendations.slowest)}`
+  );
+}
+
+function slowest(r: DemoReport, c: Colors, columns: number): string {
+  const s = r.slowest;
+  const facts = [`${ms(s.totalMs)}`, s.ttftMs !== undefined ? `TTFT ${ms(s.ttftMs)}` : '', s.incidentLabel ? c.yellow(`⚑ ${s.incidentLabel}`) : '']
+    .filter(Boolean)
+    .join(' · ');
+  return (
+    heading(c, `Slowest execution ${shortId(s.executionId)}`, 'waterfall with its critical path') +
+    `  ${facts}\n  ${c.dim('█ on the critical path   ░ running, but not what the execution waited for   ▼ first token')}\n\n` +
+    renderWaterfall(s.waterfall, s.totalMs, columns, c)
+      .map((l) => `  ${l}`)
+      .join('\n')
+  );
+}
+
+function footer(r: DemoReport, c: Colors, files: { json?: string; html?: string }): string {
+  const e = r.endpoints;
+  const lines = [''];
+  if (e.metricsUrl) {
+    const scrape = e.metricsScrape;
+    const answered =
+      scrape?.status !== undefined
+        ? c.dim(` (answered ${scrape.status} mid-run with ${scrape.agentTimingSeries} agent series)`)
+        : scrape?.error
+          ? c.red(` (mid-run scrape failed: ${scrape.error})`)
+          : '';
+    lines.push(`  ${c.dim('Prometheus')}  ${c.underline(e.metricsUrl)}${answered}`);
+  }
+  if (e.metricsNote) lines.push(`  ${c.yellow('!')} ${e.metricsNote}`);
+  lines.push(`  ${c.dim('Traces    ')}  ${e.otlpTracesUrl ? `OTLP/HTTP → ${e.otlpTracesUrl}` : 'not exported (set OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 to send them)'}`);
+  if (files.json) lines.push(`  ${c.dim('JSON      ')}  ${files.json}`);
+  if (files.html) lines.push(`  ${c.dim('HTML      ')}  ${files.html}`);
+  if (!files.html) lines.push(c.dim(`  Try --html report.html for the interactive version, --help for options.`));
+  return lines.join('\n');
+}
+
+/** The whole terminal report. */
+export function renderTerminalReport(r: DemoReport, c: Colors, columns: number, files: { json?: string; html?: string } = {}): string {
+  const width = Math.max(80, Math.min(120, columns));
+  return [
+    header(r, c),
+    breakdown(r, c),
+    percentiles(r, c),
+    ttft(r, c),
+    bottlenecks(r, c),
+    anomalies(r, c),
+    slo(r, c),
+    trends(r, c),
+    recommendations(r, c, width),
+    slowest(r, c, width),
+    footer(r, c, files),
+    '',
+  ].join('\n');
+}
