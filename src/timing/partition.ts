@@ -58,7 +58,15 @@ export function partition(intervals: readonly Interval[], windowStart: number, w
     }
   }
   // Closing before opening at the same instant keeps zero-width overlaps out of the active set.
-  events.sort((a, b) => a.t - b.t || a.delta - b.delta);
+  // Intervals are recorded in start order, so for sequential phases the events already are in
+  // order: check in one pass and sort only when they are not.
+  const before = (a: Event, b: Event): number => a.t - b.t || a.delta - b.delta;
+  for (let k = 1; k < events.length; k++) {
+    if (before(events[k - 1], events[k]) > 0) {
+      events.sort(before);
+      break;
+    }
+  }
 
   const active = new Set<number>();
   let cursor = windowStart;
