@@ -6,7 +6,7 @@ export type { PerformanceMetric } from './types/metric-type';
 
 // Timing: collectors, timers, breakdowns, critical path
 export { EnhancedExecutionTimingCollector, ExecutionTimingCollector } from './timing/collector';
-export type { ExecutionTimingCollectorOptions, CompletionResult } from './timing/collector';
+export type { ExecutionTimingCollectorOptions, CompletionResult, StartPhaseOptions } from './timing/collector';
 export { PhaseTimer } from './timing/phase-timer';
 export { TimingBreakdown } from './timing/timing-breakdown';
 export type { TimingBreakdownData } from './timing/timing-breakdown';
@@ -39,17 +39,34 @@ export {
   ATTR_EXECUTION_ID,
   ATTR_RUN_ID,
   ATTR_PHASE_CATEGORY,
+  ATTR_EXECUTION_DISCARDED,
   EVENT_FIRST_TOKEN,
   SCOPE_NAME,
 } from './otel/names';
 export type { RedactionOptions } from './internal/redaction';
 
-// Aggregation
+// Aggregation and analysis
 export { MetricsAggregator } from './aggregation/metrics-aggregator';
-export type { MetricsAggregatorOptions, PerformanceSummary } from './aggregation/metrics-aggregator';
+export type {
+  MetricsAggregatorOptions,
+  PerformanceSummary,
+  BottleneckOptions,
+  SloCounts,
+  AggregatorMemoryStats,
+} from './aggregation/metrics-aggregator';
 export type { AggregatedMetrics } from './aggregation/aggregated-metrics';
 export type { Bottleneck } from './aggregation/bottlenecks';
+export type { Trend, TrendDetail } from './aggregation/trend';
+export type { MetricIdentityTracking } from './aggregation/dedupe-ledger';
 export { getGlobalAggregator, setGlobalAggregator, resetGlobalAggregator } from './aggregation/global-aggregator';
+export { PerformanceAnalyzer } from './analysis/performance-analyzer';
+export type { PerformanceAnalyzerOptions, BreakdownAnalysis, SloOptions } from './analysis/performance-analyzer';
+export type { Anomaly, AnomalyMode, AnomalyOptions } from './analysis/anomaly-detection';
+export type { ErrorBudget, SloCountSource } from './analysis/slo-compliance';
+export type { CategoryShare } from './analysis/breakdown-shares';
+export { DEFAULT_RECOMMENDATION_THRESHOLDS } from './analysis/recommendations';
+export type { RecommendationThresholds } from './analysis/recommendations';
+export { averageBreakdown } from './analysis/aggregate-breakdown';
 
 // Agent integration (the LangChain handler is the separate entry point agent-timing/langchain)
 export {

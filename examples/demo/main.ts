@@ -11,9 +11,16 @@ import { renderTerminalReport } from './report/terminal';
 import { HELP, parseOptions, UsageError, type DemoOptions } from './options';
 import { portIsFree, probeOtlp, scrapeMetrics, type ScrapeResult } from './endpoint';
 import { planRun } from './scenario';
-import { AggregationWindow, getGlobalAggregator, MetricType, startAgentTelemetry, startResourceSampler, type AgentTelemetry, type ResourceSample } from '../../src';
-// PerformanceAnalyzer is not exported from src/index.ts yet.
-import { PerformanceAnalyzer } from '../../src/analysis/performance-analyzer';
+import {
+  AggregationWindow,
+  getGlobalAggregator,
+  MetricType,
+  PerformanceAnalyzer,
+  startAgentTelemetry,
+  startResourceSampler,
+  type AgentTelemetry,
+  type ResourceSample,
+} from '../../src';
 import { startServices, type Services } from './services';
 import { WaterfallRecorder } from './waterfall';
 import { runWorkload } from './workload';

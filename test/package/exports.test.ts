@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VERSION } from '../../src/version';
@@ -14,7 +14,7 @@ function consumer(): { dir: string; run: (file: string, code: string) => string 
   return {
     dir,
     run: (file, code) => {
-      require('node:fs').writeFileSync(join(dir, file), code);
+      writeFileSync(join(dir, file), code);
       return execFileSync(process.execPath, [join(dir, file)], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
     },
   };

@@ -11,8 +11,8 @@ import {
   type MetricsAggregator,
   type PerformanceMetric,
   type ResourceSample,
+  type PerformanceAnalyzer,
 } from '../../../src';
-import type { PerformanceAnalyzer } from '../../../src/analysis/performance-analyzer';
 import type { WaterfallRow } from '../waterfall';
 import type { ExecutionRecord } from '../workload';
 

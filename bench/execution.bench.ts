@@ -1,0 +1,107 @@
+/**
+ * A whole execution — 20 phases, 3 parallel tasks and a first token, completed — against the same
+ * 24 bare OpenTelemetry spans (a root and 23 children) on a provider with a BatchSpanProcessor.
+ * Target: ≤ 1.3× the bare spans.
+ */
+import { context, trace } from '@opentelemetry/api';
+import { defineScenario, yieldToEventLoop } from './harness';
+import { bareTracer, sdk, startDefaultTelemetry } from './support/otel-peers';
+
+const OPS = 5_000;
+const PHASES = ['initialization', 'database_query', 'tool_execution', 'llm_processing', 'external_api'];
+const bare = bareTracer();
+let shutdown: (() => Promise<void>) | undefined;
+
+function bareExecutions(from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const root = bare.tracer.startSpan('invoke_agent bench');
+    const ctx = trace.setSpan(context.active(), root);
+    for (let k = 0; k < 20; k++) bare.tracer.startSpan(PHASES[k % 5], undefined, ctx).end();
+    const tasks = [0, 1, 2].map((k) => bare.tracer.startSpan(`task${k}`, undefined, ctx));
+    root.addEvent('gen_ai.first_token');
+    for (const t of tasks) t.end();
+    root.end();
+  }
+}
+
+const CATEGORY_ATTRS = PHASES.map((p) =>
+  p === 'tool_execution'
+    ? { 'agent_timing.phase.category': p, 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': p }
+    : { 'agent_timing.phase.category': p },
+);
+const TASK_ATTRS = { 'agent_timing.phase.category': 'external_api', 'agent_timing.phase.kind': 'parallel_task' };
+
+/** The same 24 spans with the names and attributes agent-timing gives them (the fairer peer). */
+function attributedExecutions(from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const root = bare.tracer.startSpan('invoke_agent bench', {
+      attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'bench', 'agent_timing.execution.id': String(i) },
+    });
+    const ctx = trace.setSpan(context.active(), root);
+    for (let k = 0; k < 20; k++) bare.tracer.startSpan(PHASES[k % 5], { attributes: CATEGORY_ATTRS[k % 5] }, ctx).end();
+    const tasks = [0, 1, 2].map((k) => bare.tracer.startSpan(`task${k}`, { attributes: TASK_ATTRS }, ctx));
+    root.addEvent('gen_ai.first_token', { 'gen_ai.response.time_to_first_chunk': 0.1 });
+    for (const t of tasks) t.end();
+    root.end();
+  }
+}
+
+function agentTimingExecutions(from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const c = new sdk.EnhancedExecutionTimingCollector({ agentName: 'bench' });
+    for (let k = 0; k < 20; k++) {
+      c.startPhase(PHASES[k % 5]);
+      c.stopPhase(PHASES[k % 5]);
+    }
+    const tasks = [0, 1, 2].map((k) => c.startParallelTask(`task${k}`, { category: 'external_api' }));
+    c.recordFirstToken();
+    for (const t of tasks) t.stop();
+    c.complete();
+  }
+}
+
+/** Executions per chunk between yields: ~24 spans each, so ~500 spans per chunk. */
+const chunked = (body: (from: number, to: number) => void) => async () => {
+  for (let from = 0; from < OPS; from += 20) {
+    body(from, Math.min(OPS, from + 20));
+    await yieldToEventLoop();
+  }
+};
+
+export default defineScenario({
+  name: 'execution',
+  description: 'one execution (20 phases, 3 parallel tasks, TTFT) vs 24 bare OTel spans',
+  cases: [
+    {
+      name: '24 bare OTel spans + BatchSpanProcessor',
+      peer: true,
+      ops: OPS,
+      run: chunked(bareExecutions),
+    },
+    {
+      group: 'vs the same spans with attributes',
+      name: '24 OTel spans with agent-timing names + attributes',
+      peer: true,
+      ops: OPS,
+      run: chunked(attributedExecutions),
+    },
+    {
+      name: 'agent-timing execution (default set-up)',
+      ops: OPS,
+      setup: async () => {
+        shutdown = (await startDefaultTelemetry()).shutdown;
+      },
+      run: chunked(agentTimingExecutions),
+    },
+    {
+      group: 'vs the same spans with attributes',
+      name: 'agent-timing execution (default set-up) ',
+      ops: OPS,
+      run: chunked(agentTimingExecutions),
+      teardown: async () => {
+        await shutdown?.();
+        await bare.provider.shutdown();
+      },
+    },
+  ],
+});

@@ -1,0 +1,112 @@
+/**
+ * Runs the benchmark scenarios: every `bench/*.bench.ts`, or those whose file or scenario name
+ * contains one of the argv filters (`npm run bench -- aggregator`). Prints a table per scenario
+ * with ratios against each group's peer and writes bench/results.json (scenarios not run this time
+ * are kept from the previous file). See harness.ts for the method.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Table from 'cli-table3';
+import { collectGarbage, runScenario, type CaseResult, type Scenario, type ScenarioResult } from './harness';
+
+export interface ResultsFile {
+  machine: { cpu: string; cores: number; memoryGb: number; platform: string; arch: string };
+  node: string;
+  v8: string;
+  date: string;
+  gcExposed: boolean;
+  scenarios: (ScenarioResult & { date: string; loadAverage: number[] })[];
+}
+
+const BENCH_DIR = __dirname;
+export const RESULTS_PATH = path.join(BENCH_DIR, 'results.json');
+
+export function formatNs(ns: number): string {
+  if (ns >= 1e9) return `${(ns / 1e9).toPrecision(3)} s`;
+  if (ns >= 1e6) return `${(ns / 1e6).toPrecision(3)} ms`;
+  if (ns >= 1e3) return `${(ns / 1e3).toPrecision(3)} µs`;
+  return `${ns.toPrecision(3)} ns`;
+}
+
+export function formatFigure(key: string, v: number): string {
+  if (/bytes/i.test(key)) return v >= 1 << 20 ? `${(v / (1 << 20)).toFixed(1)} MB` : `${(v / 1024).toFixed(0)} KB`;
+  if (/percent/i.test(key)) return `${v.toFixed(3)} %`;
+  return Number.isInteger(v) ? String(v) : v.toPrecision(4);
+}
+
+export function formatOps(opsPerSec: number): string {
+  return opsPerSec >= 100 ? Math.round(opsPerSec).toLocaleString('en-US') : opsPerSec.toPrecision(3);
+}
+
+export function formatRatio(r: number): string {
+  return r >= 10 ? `${Math.round(r).toLocaleString('en-US')}×` : `${r.toFixed(2)}×`;
+}
+
+function row(c: CaseResult): string[] {
+  const t = c.timing;
+  const figures = Object.entries(c.figures).map(([k, v]) => `${k} ${formatFigure(k, v)}`).join(', ');
+  const ratios = Object.entries(c.ratios).map(([k, v]) => `${k === 'time' ? 'speed' : k} ${formatRatio(v)}`).join(', ');
+  return [
+    c.group,
+    `${c.name}${c.peer ? ' (peer)' : ''}`,
+    t ? `${formatNs(t.medianNsPerOp)} (${formatNs(t.minNsPerOp)}–${formatNs(t.maxNsPerOp)})` : '',
+    t ? formatOps(t.opsPerSec) : '',
+    figures,
+    ratios,
+  ];
+}
+
+async function discover(filters: string[]): Promise<Scenario[]> {
+  const files = fs.readdirSync(BENCH_DIR).filter((f) => f.endsWith('.bench.ts')).sort();
+  const out: Scenario[] = [];
+  for (const f of files) {
+    const mod = (await import(pathToFileURL(path.join(BENCH_DIR, f)).href)) as { default?: Scenario | { default?: Scenario } };
+    // tsx may wrap a CommonJS default export once more.
+    const s = (mod.default && 'cases' in mod.default ? mod.default : (mod.default as { default?: Scenario } | undefined)?.default) as Scenario | undefined;
+    if (!s) throw new Error(`${f} must default-export a Scenario (defineScenario({...}))`);
+    if (filters.length === 0 || filters.some((x) => f.includes(x) || s.name.includes(x))) out.push(s);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const filters = process.argv.slice(2);
+  const gcExposed = collectGarbage();
+  if (!gcExposed) console.warn('warning: run with node --expose-gc (npm run bench does) for GC between cases and memory figures');
+  const scenarios = await discover(filters);
+  if (scenarios.length === 0) throw new Error(`no scenario matches ${filters.join(', ')}`);
+  const previous: ResultsFile | undefined = fs.existsSync(RESULTS_PATH) ? (JSON.parse(fs.readFileSync(RESULTS_PATH, 'utf8')) as ResultsFile) : undefined;
+  const date = new Date().toISOString();
+  const results: (ScenarioResult & { date: string; loadAverage: number[] })[] = [];
+  for (const s of scenarios) {
+    console.log(`${s.name}: ${s.description}`);
+    // Other processes on the machine skew timings; the 1-minute load average before and after says how much.
+    const loadBefore = os.loadavg()[0];
+    const r = await runScenario(s, (line) => console.log(line));
+    results.push({ ...r, date, loadAverage: [loadBefore, os.loadavg()[0]].map((x) => Number(x.toFixed(2))) });
+    const table = new Table({ head: ['group', 'case', 'median ns/op (min–max)', 'ops/s', 'figures', 'vs peer'], wordWrap: true, colWidths: [24, 34, 26, 13, 30, 26] });
+    for (const c of r.cases) table.push(row(c));
+    console.log(table.toString());
+    for (const c of r.cases) if (c.note) console.log(`  note: ${c.name}: ${c.note}`);
+  }
+  const kept = (previous?.scenarios ?? []).filter((p) => !results.some((r) => r.name === p.name));
+  const file: ResultsFile = {
+    machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), platform: os.platform(), arch: os.arch() },
+    node: process.version,
+    v8: process.versions.v8,
+    date,
+    gcExposed,
+    scenarios: [...kept, ...results].sort((a, b) => a.name.localeCompare(b.name)),
+  };
+  fs.writeFileSync(RESULTS_PATH, JSON.stringify(file, null, 2) + '\n');
+  console.log(`wrote ${path.relative(process.cwd(), RESULTS_PATH)}; run npm run bench:doc to update docs/benchmarks.md`);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
