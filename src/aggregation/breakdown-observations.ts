@@ -41,8 +41,12 @@ export function breakdownObservations(b: Record<string, unknown>, totalMs: numbe
 }
 
 /** A finite number ≥ 0. */
+/** Largest value accepted (1e12: 31 years in ms, an exabyte in MB). Larger ones are absurd and
+ *  would overflow the exact sums and variances to Infinity; they are dropped and counted. */
+export const MAX_OBSERVATION = 1e12;
+
 export function isDuration(v: unknown): v is number {
-  return typeof v === 'number' && v >= 0 && v !== Infinity;
+  return typeof v === 'number' && v >= 0 && v <= MAX_OBSERVATION;
 }
 
 function reportInvalid(field: string, v: unknown): void {

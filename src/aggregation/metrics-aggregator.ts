@@ -324,7 +324,7 @@ export class MetricsAggregator {
     }
     const value = m.value;
     if (!validDuration(value)) {
-      reportDrop('aggregator-invalid-value', `addMetric() value must be a finite number ≥ 0, got ${String(value)}; it was dropped`);
+      reportDrop('aggregator-invalid-value', `addMetric() value must be a number from 0 to 1e12, got ${String(value)}; it was dropped`);
       return;
     }
     const t = m.timestamp;

@@ -26,6 +26,8 @@ export interface Interval {
   category: PhaseCategory | undefined;
   /** The span that represents it, when one was made. */
   span: Span | undefined;
+  /** The category its time finally counts for (see resolveCategories); set at breakdown time. */
+  resolved?: PhaseCategory;
   /** OTel context with this interval's span active; made the first time a child needs it. */
   ctx?: Context;
 }

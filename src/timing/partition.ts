@@ -1,4 +1,4 @@
-import type { BreakdownCategory } from './categories';
+import type { BreakdownCategory, PhaseCategory } from './categories';
 import type { Interval } from './interval';
 import { resolveCategories } from './resolve-categories';
 
@@ -19,13 +19,6 @@ export function emptyTotals(): CategoryTotals {
   };
 }
 
-interface Event {
-  t: number;
-  /** +1 opens, -1 closes. */
-  delta: 1 | -1;
-  i: number;
-}
-
 /**
  * Partitions the window [windowStart, windowEnd] among intervals so that every instant counts for
  * exactly one category:
@@ -35,46 +28,53 @@ interface Event {
  *   — the one the parent is actually waiting for — then the one that started first;
  * - the winner's category (see resolveCategories), or `uncategorized` when it has none.
  * Open intervals (end NaN) run to `windowEnd`. The result sums to the window length.
- * O(n log n) in the number of intervals; run at breakdown time, never per span.
+ * A sweep over start/end events: O(n log n) in the number of intervals, O(n) when they are already
+ * in order (sequential phases). Runs at breakdown time, never per span.
  */
 export function partition(intervals: readonly Interval[], windowStart: number, windowEnd: number): CategoryTotals {
   const totals = emptyTotals();
-  const categories = resolveCategories(intervals);
   const length = Math.max(0, windowEnd - windowStart);
   if (length === 0) return totals;
+  const categories = resolveCategories(intervals);
 
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const events: Event[] = [];
-  for (let i = 0; i < intervals.length; i++) {
+  const n = intervals.length;
+  const starts = new Float64Array(n);
+  const ends = new Float64Array(n);
+  // Events: time, and a code = interval index × 2 + (0 closes, 1 opens). Closing sorts before
+  // opening at the same instant, which keeps zero-width overlaps out of the active set.
+  const times = new Float64Array(2 * n);
+  const codes = new Int32Array(2 * n);
+  let m = 0;
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
     const iv = intervals[i];
-    const s = Math.max(iv.start, windowStart);
+    const s = iv.start > windowStart ? iv.start : windowStart;
     const rawEnd = iv.end === iv.end ? iv.end : windowEnd;
-    const e = Math.min(rawEnd, windowEnd);
-    starts.push(s);
-    ends.push(e);
+    const e = rawEnd < windowEnd ? rawEnd : windowEnd;
+    starts[i] = s;
+    ends[i] = e;
     if (e > s) {
-      events.push({ t: s, delta: 1, i }, { t: e, delta: -1, i });
+      if (m > 0 && (times[m - 1] > s || (times[m - 1] === s && (codes[m - 1] & 1) === 1))) sorted = false;
+      times[m] = s;
+      codes[m++] = i * 2 + 1;
+      times[m] = e;
+      codes[m++] = i * 2;
     }
   }
-  // Closing before opening at the same instant keeps zero-width overlaps out of the active set.
-  // Intervals are recorded in start order, so for sequential phases the events already are in
-  // order: check in one pass and sort only when they are not.
-  const before = (a: Event, b: Event): number => a.t - b.t || a.delta - b.delta;
-  for (let k = 1; k < events.length; k++) {
-    if (before(events[k - 1], events[k]) > 0) {
-      events.sort(before);
-      break;
-    }
+  let order: Int32Array | undefined;
+  if (!sorted) {
+    order = new Int32Array(m);
+    for (let k = 0; k < m; k++) order[k] = k;
+    order.sort((a, b) => times[a] - times[b] || (codes[a] & 1) - (codes[b] & 1));
   }
 
-  const active = new Set<number>();
+  const active: number[] = [];
   let cursor = windowStart;
   let winner = -1;
   const beats = (a: number, b: number): boolean => {
-    const ia = intervals[a];
-    const ib = intervals[b];
-    if (ia.depth !== ib.depth) return ia.depth > ib.depth;
+    const da = intervals[a].depth;
+    const db = intervals[b].depth;
+    if (da !== db) return da > db;
     if (ends[a] !== ends[b]) return ends[a] > ends[b];
     if (starts[a] !== starts[b]) return starts[a] < starts[b];
     return a < b;
@@ -83,25 +83,30 @@ export function partition(intervals: readonly Interval[], windowStart: number, w
     const span = until - cursor;
     if (span <= 0) return;
     if (winner < 0) totals.overhead += span;
-    else totals[categories.get(intervals[winner]) ?? 'uncategorized'] += span;
+    else totals[(categories[winner] as PhaseCategory | undefined) ?? 'uncategorized'] += span;
     cursor = until;
   };
 
-  for (let k = 0; k < events.length; ) {
-    const t = events[k].t;
+  for (let k = 0; k < m; ) {
+    const t = times[order ? order[k] : k];
     credit(t);
     // Apply every event at this instant before choosing the next winner.
-    let changed = false;
-    while (k < events.length && events[k].t === t) {
-      const ev = events[k++];
-      if (ev.delta === 1) active.add(ev.i);
-      else active.delete(ev.i);
-      changed = true;
+    while (k < m) {
+      const e = order ? order[k] : k;
+      if (times[e] !== t) break;
+      k++;
+      const i = codes[e] >> 1;
+      if (codes[e] & 1) active.push(i);
+      else {
+        const at = active.lastIndexOf(i);
+        if (at >= 0) {
+          active[at] = active[active.length - 1];
+          active.pop();
+        }
+      }
     }
-    if (changed) {
-      winner = -1;
-      for (const i of active) if (winner < 0 || beats(i, winner)) winner = i;
-    }
+    winner = -1;
+    for (let a = 0; a < active.length; a++) if (winner < 0 || beats(active[a], winner)) winner = active[a];
   }
   credit(windowEnd);
 
