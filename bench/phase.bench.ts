@@ -58,6 +58,8 @@ export default defineScenario({
   name: 'phase',
   description: 'one phase: agent-timing (default set-up) vs a bare OTel child span with BatchSpanProcessor',
   rounds: 9,
+  // Rounds of the cases alternate, so load drifts on this shared machine hit them alike.
+  interleave: true,
   cases: [
     {
       group: 'phase, no attributes',

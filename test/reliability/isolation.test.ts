@@ -24,6 +24,7 @@ import {
   type TimingBreakdown,
 } from '../../src';
 import { categorySum, spin } from '../support/time';
+import { rng } from '../support/random';
 
 const EXECUTIONS = 10_000;
 
@@ -48,17 +49,6 @@ class SpanLedger implements SpanProcessor {
   }
 }
 
-/** mulberry32: a small seeded PRNG, so a failing execution can be replayed from its index. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random way to let other executions run (or not). */
 function pause(r: () => number): Promise<void> | void {

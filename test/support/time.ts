@@ -9,27 +9,5 @@ export function spin(ms: number): void {
   }
 }
 
-/** Sum of a breakdown's categories. */
-export function categorySum(b: {
-  initializationMs: number;
-  toolExecutionMs: number;
-  llmProcessingMs: number;
-  websocketNotificationMs: number;
-  databaseQueryMs: number;
-  externalApiMs: number;
-  queueWaitMs: number;
-  overheadMs: number;
-  uncategorizedMs: number;
-}): number {
-  return (
-    b.initializationMs +
-    b.toolExecutionMs +
-    b.llmProcessingMs +
-    b.websocketNotificationMs +
-    b.databaseQueryMs +
-    b.externalApiMs +
-    b.queueWaitMs +
-    b.overheadMs +
-    b.uncategorizedMs
-  );
-}
+/** Sum of a breakdown's categories (the library's own helper: tests check it equals totalMs). */
+export { sumOfCategories as categorySum } from '../../src/timing/timing-breakdown';
