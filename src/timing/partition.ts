@@ -19,6 +19,18 @@ export function emptyTotals(): CategoryTotals {
   };
 }
 
+/** Scratch buffers reused across calls (partition is synchronous and never re-entered): small
+ *  typed arrays are costly to allocate, and a breakdown is taken for every completed execution. */
+let scratch = { starts: new Float64Array(64), ends: new Float64Array(64), times: new Float64Array(128), codes: new Int32Array(128) };
+
+function buffers(n: number): typeof scratch {
+  if (scratch.starts.length < n) {
+    const size = Math.max(n, scratch.starts.length * 2);
+    scratch = { starts: new Float64Array(size), ends: new Float64Array(size), times: new Float64Array(2 * size), codes: new Int32Array(2 * size) };
+  }
+  return scratch;
+}
+
 /**
  * Partitions the window [windowStart, windowEnd] among intervals so that every instant counts for
  * exactly one category:
@@ -38,12 +50,9 @@ export function partition(intervals: readonly Interval[], windowStart: number, w
   const categories = resolveCategories(intervals);
 
   const n = intervals.length;
-  const starts = new Float64Array(n);
-  const ends = new Float64Array(n);
   // Events: time, and a code = interval index × 2 + (0 closes, 1 opens). Closing sorts before
   // opening at the same instant, which keeps zero-width overlaps out of the active set.
-  const times = new Float64Array(2 * n);
-  const codes = new Int32Array(2 * n);
+  const { starts, ends, times, codes } = buffers(n);
   let m = 0;
   let sorted = true;
   for (let i = 0; i < n; i++) {
