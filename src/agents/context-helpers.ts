@@ -1,7 +1,7 @@
 import { reportDrop } from '../internal/diag';
 import { EnhancedExecutionTimingCollector, type ExecutionTimingCollectorOptions } from '../timing/collector';
 import { activeScope } from '../timing/execution-scope';
-import { measureWithMetadata } from './internal/core-hooks';
+import { describeForLog } from '../internal/sanitize';
 
 /** Options of withExecution(): the collector's options, except the agent name given positionally. */
 export type WithExecutionOptions = Omit<ExecutionTimingCollectorOptions, 'agentName'>;
@@ -78,12 +78,12 @@ export function withExecution<T>(
  */
 export function phase<T>(name: string, fn: () => T, metadata?: Record<string, unknown>): T {
   if (typeof fn !== 'function') {
-    reportDrop('phase-not-a-function', `phase("${String(name)}", fn) needs a function; nothing was run`);
+    reportDrop('phase-not-a-function', `phase(${describeForLog(name)}, fn) needs a function; nothing was run`);
     return undefined as T;
   }
   const collector = currentCollector();
   if (!collector || collector.completed) return fn();
   if (metadata === undefined || metadata === null) return collector.measure(name, undefined, fn);
-  return measureWithMetadata(collector, name, metadata, fn);
+  return collector.measure(name, undefined, fn, metadata);
 }
 

@@ -7,7 +7,7 @@ import type { EnhancedExecutionTimingCollector } from '../timing/collector';
 import type { PhaseTimer } from '../timing/phase-timer';
 import { currentCollector } from './context-helpers';
 import { chunkAttributes, recordChunkInterval } from './internal/chunk-metrics';
-import { stopTimer, timerSpan } from './internal/core-hooks';
+import { stopTimer } from './internal/core-hooks';
 
 /** Span attribute on a stream's phase: how it ended (`completed`, `cancelled`, `aborted` or `error`). */
 export const ATTR_STREAM_OUTCOME = 'agent_timing.stream.outcome';
@@ -113,7 +113,7 @@ class StreamTiming {
       this.onAbort = undefined;
     }
     if (!wasRunning || !this.timer) return;
-    const span = timerSpan(this.timer);
+    const span = this.timer?.span;
     if (span && this.timer.running) {
       try {
         span.setAttribute(ATTR_STREAM_OUTCOME, outcome);

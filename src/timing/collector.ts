@@ -3,6 +3,7 @@ import { context, trace, type Attributes, type Context, type Meter, type Tracer 
 import { epochNow, monotonicNow } from '../internal/clock';
 import { reportDrop } from '../internal/diag';
 import { limits } from '../internal/limits';
+import { isThenable } from '../internal/thenable';
 import { cleanName, describeForLog, metadataCopy, metadataToAttributes, truncate } from '../internal/sanitize';
 import { recordExecutionMetrics } from '../otel/instruments';
 import {
@@ -74,14 +75,6 @@ function safeCategory(metadata: unknown, name: string, metricType: MetricType | 
     }
   }
   return fromMetadata ?? categoryFromName(name) ?? categoryOfMetricType(metricType);
-}
-
-function isThenable(v: unknown): v is PromiseLike<unknown> {
-  try {
-    return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as PromiseLike<unknown>).then === 'function';
-  } catch {
-    return false;
-  }
 }
 
 /**

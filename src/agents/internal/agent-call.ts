@@ -3,7 +3,8 @@ import { EnhancedExecutionTimingCollector } from '../../timing/collector';
 import type { BreakdownSink } from '../../timing/completion';
 import { failedResult } from '../context-helpers';
 import { contextAttributes, runIdOf } from './context-attributes';
-import { discardUnused, isThenable } from './core-hooks';
+import { isThenable } from '../../internal/thenable';
+import { discardUnused } from './core-hooks';
 
 /**
  * One call of an instrumented agent method: the agent, the execution made for it, and the

@@ -1,11 +1,10 @@
-import type { Span } from '@opentelemetry/api';
 import { markSpanError } from '../../otel/own-spans';
 import type { EnhancedExecutionTimingCollector } from '../../timing/collector';
 import type { PhaseTimer } from '../../timing/phase-timer';
 
 /*
  * Small helpers the agent integrations share on top of the collector's public API (startPhase
- * with an explicit parent or detached, measure with metadata, PhaseTimer.span, discard()).
+ * with an explicit parent or detached, PhaseTimer.span, discard()).
  */
 
 /**
@@ -20,19 +19,6 @@ export function discardUnused(collector: EnhancedExecutionTimingCollector): bool
   if (Object.keys(b.phases).length > 0 || b.foreignSpanCount > 0 || b.ttftMs !== undefined || b.openPhases.length > 0) return false;
   collector.discard();
   return true;
-}
-
-export function isThenable(v: unknown): v is PromiseLike<unknown> {
-  try {
-    return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as PromiseLike<unknown>).then === 'function';
-  } catch {
-    return false;
-  }
-}
-
-/** The span of a phase or task timer, when one was made (undefined for inert timers). */
-export function timerSpan(timer: PhaseTimer | undefined): Span | undefined {
-  return timer?.span;
 }
 
 /**
@@ -54,7 +40,7 @@ export function startNestedPhase(
 /** Stops a timer once, marking its span failed first when `error` is given. Never throws. */
 export function stopTimer(timer: PhaseTimer | undefined, error?: unknown, failed = error !== undefined): number | undefined {
   if (!timer || !timer.running) return undefined;
-  if (failed) markSpanError(timerSpan(timer), error ?? 'failed');
+  if (failed) markSpanError(timer.span, error ?? 'failed');
   try {
     return timer.stop();
   } catch {
@@ -62,16 +48,3 @@ export function stopTimer(timer: PhaseTimer | undefined, error?: unknown, failed
   }
 }
 
-/**
- * collector.measure(name, undefined, fn, metadata): fn runs with the new phase as the current one
- * (nested phases and other instrumentations' spans parent to it); the phase stops when fn
- * returns, throws or its promise settles, and is marked failed on an error.
- */
-export function measureWithMetadata<T>(
-  collector: EnhancedExecutionTimingCollector,
-  name: string,
-  metadata: Record<string, unknown>,
-  fn: () => T,
-): T {
-  return collector.measure(name, undefined, fn, metadata);
-}
