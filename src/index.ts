@@ -23,7 +23,7 @@ export type { AgentTelemetryOptions, PrometheusEndpointOptions, OtlpTraceOptions
 export type { MetricsEndpointStatus } from './otel/metrics-endpoint';
 export { BreakdownSpanProcessor } from './otel/breakdown-span-processor';
 export type { BreakdownSpanProcessorOptions } from './otel/breakdown-span-processor';
-export { BreakdownSampler } from './otel/breakdown-sampler';
+export { BreakdownSampler, type BreakdownSamplerOptions } from './otel/breakdown-sampler';
 export { agentTimingViews } from './otel/views';
 export type { AgentTimingViewsOptions } from './otel/views';
 export { bucketPlan, DEFAULT_SLO_THRESHOLDS_MS, GENAI_DURATION_BUCKETS, GENAI_TTFT_BUCKETS } from './otel/buckets';

@@ -1,7 +1,34 @@
-import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
-import { SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-base';
+import {
+  SamplingDecision,
+  TraceFlags,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type SpanKind,
+} from '@opentelemetry/api';
+import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
 import { scopeForSpan } from '../timing/execution-scope';
 import { ownSpanCreation } from './own-spans';
+
+// Read once: re-exported enums are getters on the API package's index, read on every span otherwise.
+const NOT_RECORD = SamplingDecision.NOT_RECORD;
+const RECORD = SamplingDecision.RECORD;
+const SAMPLED_FLAG = TraceFlags.SAMPLED;
+const SAMPLED_RESULT: SamplingResult = Object.freeze({ decision: SamplingDecision.RECORD_AND_SAMPLED });
+const RECORD_RESULT: SamplingResult = Object.freeze({ decision: RECORD });
+const traceApi = trace;
+
+/** Options of the BreakdownSampler. */
+export interface BreakdownSamplerOptions {
+  /**
+   * Declares that the wrapped sampler decides a child of a local, valid parent span as the parent
+   * was decided: true of every sampler OTEL_TRACES_SAMPLER names (parent-based ones follow the
+   * parent; always_on/off and traceidratio decide the same for every span of a trace). Phase spans
+   * then take their execution's decision without a call into the wrapped sampler. Default false.
+   */
+  childrenFollowParent?: boolean;
+}
 
 /**
  * Wraps a head sampler so sampling never costs accuracy: inside an agent execution, a span the
@@ -10,7 +37,14 @@ import { ownSpanCreation } from './own-spans';
  * spans, send the sampled share. Outside executions the wrapped sampler's decision stands.
  */
 export class BreakdownSampler implements Sampler {
-  constructor(private readonly delegate: Sampler) {}
+  private readonly childrenFollowParent: boolean;
+
+  constructor(
+    private readonly delegate: Sampler,
+    options: BreakdownSamplerOptions = {},
+  ) {
+    this.childrenFollowParent = options.childrenFollowParent === true;
+  }
 
   shouldSample(
     ctx: Context,
@@ -20,10 +54,16 @@ export class BreakdownSampler implements Sampler {
     attributes: Attributes,
     links: Link[],
   ): SamplingResult {
+    if (ownSpanCreation.underOwnSpan && this.childrenFollowParent) {
+      // A phase under its execution (or another phase): the wrapped sampler would follow the
+      // parent, whose decision is known; skip its parent lookup and span-context validation.
+      const parent = traceApi.getSpanContext(ctx);
+      if (parent !== undefined) return parent.traceFlags & SAMPLED_FLAG ? SAMPLED_RESULT : RECORD_RESULT;
+    }
     const result = this.delegate.shouldSample(ctx, traceId, spanName, spanKind, attributes, links);
-    if (result.decision !== SamplingDecision.NOT_RECORD) return result;
+    if (result.decision !== NOT_RECORD) return result;
     if (ownSpanCreation.active || scopeForSpan(ctx) !== undefined) {
-      return { ...result, decision: SamplingDecision.RECORD };
+      return { ...result, decision: RECORD };
     }
     return result;
   }

@@ -19,6 +19,9 @@ export interface BreakdownSpanProcessorOptions {
   abandonAfterMs?: number;
 }
 
+// Read once: the API's index re-exports `trace` through a getter.
+const traceApi = trace;
+
 /** Spans of other instrumentations seen starting inside an execution, until they end. Module-wide,
  *  so two processors on two providers never count one span twice. */
 const pending = new WeakMap<object, { state: ExecutionState; iv: Interval }>();
@@ -54,15 +57,15 @@ export class BreakdownSpanProcessor implements SpanProcessor {
     if (!scope || scope.state.ended) return;
     const state = scope.state;
     let parent = scope.interval;
-    const parentSpan = trace.getSpan(parentContext);
-    if (parentSpan && state.openForeign.size > 0) {
+    const parentSpan = traceApi.getSpan(parentContext);
+    if (parentSpan && state.openForeign !== undefined && state.openForeign.size > 0) {
       parent = state.openForeign.get(parentSpan.spanContext().spanId) ?? parent;
     }
     // Classified now (for breakdowns taken while it runs) and again at its end, when instrumentations
     // have added everything they know.
     const iv = state.add(IntervalKind.Foreign, span.name, monotonicNow(), parent, classifySpan(span.kind, span.attributes));
     if (!iv) return;
-    state.openForeign.set(span.spanContext().spanId, iv);
+    (state.openForeign ??= new Map()).set(span.spanContext().spanId, iv);
     pending.set(span, { state, iv });
   }
 
@@ -71,7 +74,7 @@ export class BreakdownSpanProcessor implements SpanProcessor {
     if (!rec) return;
     pending.delete(span);
     const { state, iv } = rec;
-    state.openForeign.delete(span.spanContext().spanId);
+    state.openForeign?.delete(span.spanContext().spanId);
     if (state.ended) return;
     iv.end = monotonicNow();
     iv.category = classifySpan(span.kind, span.attributes);

@@ -2,7 +2,7 @@ import { metrics, type Histogram, type Meter } from '@opentelemetry/api';
 import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD } from '../timing/categories';
 import type { TimingBreakdown } from '../timing/timing-breakdown';
 import { bucketPlan, type BucketPlan } from './buckets';
-import { metricAttributes } from './label-limiter';
+import { labelsFor, type Outcome } from './label-limiter';
 import { METRIC_EXECUTION_DURATION, METRIC_PHASE_DURATION, METRIC_TTFT, SCOPE_NAME } from './names';
 import { VERSION } from '../version';
 
@@ -68,14 +68,15 @@ export function instrumentsFor(meter?: Meter): ExecutionInstruments {
  * about as much as a span, and the per-category totals are exactly what the fleet-wide share
  * (sum of category time / sum of execution time) needs. Never throws.
  */
-export function recordExecutionMetrics(b: TimingBreakdown, outcome: 'success' | 'error', meter?: Meter): void {
+export function recordExecutionMetrics(b: TimingBreakdown, outcome: Outcome, meter?: Meter): void {
   try {
     const inst = instrumentsFor(meter);
-    inst.execution.record(b.totalMs / 1000, metricAttributes(b.agentName, outcome));
-    if (b.ttftMs !== undefined) inst.ttft.record(b.ttftMs / 1000, metricAttributes(b.agentName, outcome));
-    for (const c of BREAKDOWN_CATEGORIES) {
-      const ms = b[CATEGORY_FIELD[c]];
-      if (ms > 0) inst.phase.record(ms / 1000, metricAttributes(b.agentName, outcome, c));
+    const labels = labelsFor(b.agentName, outcome);
+    inst.execution.record(b.totalMs / 1000, labels.base);
+    if (b.ttftMs !== undefined) inst.ttft.record(b.ttftMs / 1000, labels.base);
+    for (let c = 0; c < BREAKDOWN_CATEGORIES.length; c++) {
+      const ms = b[CATEGORY_FIELD[BREAKDOWN_CATEGORIES[c]]];
+      if (ms > 0) inst.phase.record(ms / 1000, labels.byCategory[c]);
     }
   } catch {
     // a broken meter provider must not break the agent

@@ -1,45 +1,62 @@
 import type { Attributes } from '@opentelemetry/api';
 import { reportDrop } from '../internal/diag';
 import { limits } from '../internal/limits';
+import { BREAKDOWN_CATEGORIES } from '../timing/categories';
 import { LABEL_AGENT, LABEL_CATEGORY, LABEL_OUTCOME, OVERFLOW_LABEL_VALUE } from './names';
+
+export type Outcome = 'success' | 'error';
+
+/** The attribute sets one (agent, outcome) records with: built once, then reused for every record. */
+export interface LabelSets {
+  /** { agent, outcome }: the execution and TTFT histograms. */
+  readonly base: Attributes;
+  /** { agent, outcome, category } by index into BREAKDOWN_CATEGORIES: the phase histogram. */
+  readonly byCategory: readonly Attributes[];
+}
 
 /**
  * Bounded, cached metric attribute sets. Only three labels ever reach a metric (agent name,
  * category, outcome), agent names are capped at limits.maxAgentNames distinct values (later ones
- * become `_other`, with one warning), and each attribute set is built once and reused, which also
- * keeps the record path free of allocations.
+ * become `_other`, with one warning), and each attribute set is built once and reused, so the record
+ * path neither allocates nor builds keys.
  */
-const agents = new Map<string, Map<string, Attributes>>();
+const agents = new Map<string, { success: LabelSets; error: LabelSets }>();
 
-function agentLabel(agentName: string): string {
-  if (agents.has(agentName)) return agentName;
-  if (agents.size >= limits.maxAgentNames) {
-    reportDrop(
-      'agent-label-overflow',
-      `more than ${limits.maxAgentNames} distinct agent names: further ones are labelled "${OVERFLOW_LABEL_VALUE}" ` +
-        'in metrics (spans keep the real name); raise maxAgentNames if this is expected',
-    );
-    return OVERFLOW_LABEL_VALUE;
+function labelSets(agent: string, outcome: Outcome): LabelSets {
+  return {
+    base: Object.freeze({ [LABEL_AGENT]: agent, [LABEL_OUTCOME]: outcome }),
+    byCategory: BREAKDOWN_CATEGORIES.map((c) => Object.freeze({ [LABEL_AGENT]: agent, [LABEL_OUTCOME]: outcome, [LABEL_CATEGORY]: c })),
+  };
+}
+
+/** The label sets of an agent name and outcome (`_other` once the agent-name budget is spent). */
+export function labelsFor(agentName: string, outcome: Outcome): LabelSets {
+  let entry = agents.get(agentName);
+  if (!entry) {
+    let label = agentName;
+    if (agents.size >= limits.maxAgentNames) {
+      reportDrop(
+        'agent-label-overflow',
+        `more than ${limits.maxAgentNames} distinct agent names: further ones are labelled "${OVERFLOW_LABEL_VALUE}" ` +
+          'in metrics (spans keep the real name); raise maxAgentNames if this is expected',
+      );
+      label = OVERFLOW_LABEL_VALUE;
+      entry = agents.get(label);
+    }
+    if (!entry) {
+      entry = { success: labelSets(label, 'success'), error: labelSets(label, 'error') };
+      agents.set(label, entry);
+    }
   }
-  return agentName;
+  return outcome === 'error' ? entry.error : entry.success;
 }
 
 /** The attribute set for (agent, outcome[, category]); the same object every time. */
-export function metricAttributes(agentName: string, outcome: string, category?: string): Attributes {
-  const label = agentLabel(agentName);
-  let sets = agents.get(label);
-  if (!sets) {
-    sets = new Map();
-    agents.set(label, sets);
-  }
-  const key = category === undefined ? outcome : `${outcome}\u0000${category}`;
-  let attrs = sets.get(key);
-  if (!attrs) {
-    attrs = { [LABEL_AGENT]: label, [LABEL_OUTCOME]: outcome };
-    if (category !== undefined) attrs[LABEL_CATEGORY] = category;
-    sets.set(key, attrs);
-  }
-  return attrs;
+export function metricAttributes(agentName: string, outcome: Outcome, category?: string): Attributes {
+  const sets = labelsFor(agentName, outcome);
+  if (category === undefined) return sets.base;
+  const at = BREAKDOWN_CATEGORIES.indexOf(category as (typeof BREAKDOWN_CATEGORIES)[number]);
+  return at >= 0 ? sets.byCategory[at] : sets.base;
 }
 
 /** How many distinct agent label values are in use (including the overflow value). */

@@ -5,6 +5,7 @@ import {
   type Attributes,
   type Context,
   type Span,
+  type SpanOptions,
   type Tracer,
   ProxyTracerProvider,
 } from '@opentelemetry/api';
@@ -18,7 +19,16 @@ import { VERSION } from '../version';
  * Set while agent-timing itself is inside tracer.startSpan(): span processors and samplers run
  * synchronously in there and use it to tell our spans from other instrumentations' spans.
  */
-export const ownSpanCreation = { active: false };
+export const ownSpanCreation = {
+  active: false,
+  /** Also set when the parent context's span is one of ours, made by the same tracer (a phase
+   *  under its execution or phase): its span context is then valid and local by construction. */
+  underOwnSpan: false,
+};
+
+// Read once: re-exported enums are getters on the API package's index.
+const INTERNAL = SpanKind.INTERNAL;
+const ERROR = SpanStatusCode.ERROR;
 
 let cachedTracer: Tracer | undefined;
 let cachedDelegate: unknown;
@@ -34,27 +44,65 @@ export function defaultTracer(): Tracer {
   return cachedTracer;
 }
 
+/** Name and start options of a phase or task span. Shapes without metadata are cached and shared:
+ *  treat them as read-only (the SDK copies attributes out of the options, never into them). */
+export interface PhaseSpanShape {
+  readonly spanName: string;
+  /** Passed to tracer.startSpan as is; undefined when the span has no attributes. */
+  readonly options: SpanOptions | undefined;
+}
+
 /** Starts one of our spans, flagged as ours for the processor and sampler. Never throws. */
-export function startOwnSpan(tracer: Tracer, name: string, attributes: Attributes | undefined, parent: Context): Span | undefined {
+export function startOwnSpan(
+  tracer: Tracer,
+  name: string,
+  options: SpanOptions | undefined,
+  parent: Context,
+  underOwnSpan = false,
+): Span | undefined {
   ownSpanCreation.active = true;
+  ownSpanCreation.underOwnSpan = underOwnSpan;
   try {
-    // INTERNAL is the default kind; passing no options object skips the SDK's attribute pass.
-    return tracer.startSpan(name, attributes === undefined ? undefined : { kind: SpanKind.INTERNAL, attributes }, parent);
+    // No options object at all (a phase without attributes) skips the SDK's attribute pass.
+    return tracer.startSpan(name, options, parent);
   } catch {
     return undefined; // a broken tracer or processor must not break the agent
   } finally {
     ownSpanCreation.active = false;
+    ownSpanCreation.underOwnSpan = false;
   }
 }
 
-/** Name and attributes of a phase or task span (tool phases follow the GenAI execute_tool convention). */
-export function phaseSpanShape(
-  name: string,
-  category: PhaseCategory | undefined,
-  parallel: boolean,
-  metadata: unknown,
-): { spanName: string; attributes: Attributes | undefined } {
-  if (metadata === undefined && category === undefined && !parallel) return { spanName: name, attributes: undefined };
+/** Span options with attributes (INTERNAL is the SDK's default kind). */
+export function spanOptions(attributes: Attributes | undefined): SpanOptions | undefined {
+  return attributes === undefined ? undefined : { kind: INTERNAL, attributes };
+}
+
+/** Cached shapes of metadata-less phases, by parallel flag, then category ('' for none), then name. */
+const shapeCache = [new Map<string, Map<string, PhaseSpanShape>>(), new Map<string, Map<string, PhaseSpanShape>>()];
+let cachedShapes = 0;
+/** Most cached shapes: names are bounded per execution, not per process, so the cache is capped. */
+const MAX_CACHED_SHAPES = 1024;
+
+/** Name and options of a phase or task span (tool phases follow the GenAI execute_tool convention). */
+export function phaseSpanShape(name: string, category: PhaseCategory | undefined, parallel: boolean, metadata: unknown): PhaseSpanShape {
+  if (metadata !== undefined) return buildShape(name, category, parallel, metadata);
+  const byCategory = shapeCache[parallel ? 1 : 0];
+  let byName = byCategory.get(category ?? '');
+  if (!byName) byCategory.set(category ?? '', (byName = new Map()));
+  let shape = byName.get(name);
+  if (!shape) {
+    shape = buildShape(name, category, parallel, undefined);
+    if (cachedShapes >= MAX_CACHED_SHAPES) return shape;
+    if (shape.options?.attributes) Object.freeze(shape.options.attributes);
+    byName.set(name, shape);
+    cachedShapes++;
+  }
+  return shape;
+}
+
+function buildShape(name: string, category: PhaseCategory | undefined, parallel: boolean, metadata: unknown): PhaseSpanShape {
+  if (metadata === undefined && category === undefined && !parallel) return { spanName: name, options: undefined };
   const attributes: Attributes = {};
   if (metadata !== undefined) metadataToAttributes(metadata, attributes);
   let spanName = name;
@@ -68,7 +116,7 @@ export function phaseSpanShape(
     }
   }
   if (parallel) attributes[ATTR_PHASE_KIND] = 'parallel_task';
-  return { spanName, attributes };
+  return { spanName, options: { kind: INTERNAL, attributes } };
 }
 
 function toolNameOf(metadata: unknown): string | undefined {
@@ -91,7 +139,7 @@ export function markSpanError(span: Span | undefined, error: unknown): void {
     const text: unknown = isError ? error.message : error;
     const type = typeof name === 'string' && name ? name : isError || typeof error === 'string' ? 'Error' : '_OTHER';
     const message = typeof text === 'string' ? text : undefined;
-    span.setStatus({ code: SpanStatusCode.ERROR, message: message === undefined ? undefined : truncate(message) });
+    span.setStatus({ code: ERROR, message: message === undefined ? undefined : truncate(message) });
     span.setAttribute(ATTR_ERROR_TYPE, truncate(type, 256));
     // A bounded copy: the SDK does not cut event attributes, and an error may carry megabytes.
     if (isError) {

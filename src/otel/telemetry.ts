@@ -152,7 +152,9 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
   if (options.spanProcessors) spanProcessors.push(...options.spanProcessors);
   const tracerProvider = new NodeTracerProvider({
     resource,
-    sampler: new BreakdownSampler(options.sampler ?? samplerFromEnv()),
+    // Samplers named by OTEL_TRACES_SAMPLER decide a child as its parent was decided; a sampler
+    // given in the options may not, so it is asked about every span.
+    sampler: options.sampler ? new BreakdownSampler(options.sampler) : new BreakdownSampler(samplerFromEnv(), { childrenFollowParent: true }),
     spanProcessors,
     spanLimits: { attributeValueLengthLimit: cfg.maxAttributeLength },
   });

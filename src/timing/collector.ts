@@ -12,7 +12,7 @@ import {
   ATTR_PHASE_CLOSED_BY_COMPLETE,
   EVENT_FIRST_TOKEN,
 } from '../otel/names';
-import { defaultTracer, endSpan, markSpanError, phaseSpanShape, startOwnSpan } from '../otel/own-spans';
+import { defaultTracer, endSpan, markSpanError, phaseSpanShape, spanOptions, startOwnSpan } from '../otel/own-spans';
 import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_OPERATION_NAME,
@@ -28,6 +28,7 @@ import { activeScope, runInScope, type ExecutionScope } from './execution-scope'
 import { ExecutionState } from './execution-state';
 import { IntervalKind, type Interval } from './interval';
 import { partition } from './partition';
+import { PhaseBook } from './phase-book';
 import { inertTimer, PhaseTimer, type TimerOwner } from './phase-timer';
 import { TimingBreakdown } from './timing-breakdown';
 
@@ -94,10 +95,8 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
   private readonly parentContext: Context;
   /** Phases started with startPhase()/measure() without a callback, innermost last. */
   private readonly phaseStack: PhaseTimer[] = [];
-  /** Latest running timer per name; earlier ones of the same name hang off `prevSameName`. */
-  private readonly runningPhases = new Map<string, PhaseTimer | undefined>();
-  private readonly runningTasks = new Map<string, PhaseTimer | undefined>();
-  private readonly phaseTotals = new Map<string, number>();
+  /** Running timers and stopped totals, by name. */
+  private readonly book = new PhaseBook();
   private readonly _metrics: PerformanceMetric[] = [];
   private ttft: number | undefined;
   private finalBreakdown: TimingBreakdown | undefined;
@@ -122,7 +121,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
       attributes[ATTR_GEN_AI_OPERATION_NAME] = GEN_AI_OPERATION_INVOKE_AGENT;
       attributes[ATTR_GEN_AI_AGENT_NAME] = this.agentName;
       attributes[ATTR_EXECUTION_ID] = this.executionId;
-      rootSpan = startOwnSpan(this.tracer, `${GEN_AI_OPERATION_INVOKE_AGENT} ${this.agentName}`, attributes, this.parentContext);
+      rootSpan = startOwnSpan(this.tracer, `${GEN_AI_OPERATION_INVOKE_AGENT} ${this.agentName}`, spanOptions(attributes), this.parentContext);
     }
     this.state = new ExecutionState(this.executionId, this.agentName, startMs, epochNow(), rootSpan);
     executionRegistry.add(this);
@@ -156,7 +155,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
 
   /** Stops the most recently started running phase of that name; its duration in ms. */
   stopPhase(name: string): number | undefined {
-    return this.stopLatest(this.runningPhases, name, 'phase');
+    return this.stopLatest(false, name, 'phase');
   }
 
   /** Starts a task that runs alongside others; overlapping tasks count wall-clock time once. */
@@ -165,7 +164,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
   }
 
   stopParallelTask(name: string): number | undefined {
-    return this.stopLatest(this.runningTasks, name, 'parallel task');
+    return this.stopLatest(true, name, 'parallel task');
   }
 
   /**
@@ -360,10 +359,9 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     endSpan(this.state.root.span, { 'agent_timing.abandoned': true });
     // Free what the execution held; the user may still hold the collector object itself.
     this.state.intervals.length = 0;
-    this.state.openForeign.clear();
+    this.state.openForeign = undefined;
     this.phaseStack.length = 0;
-    this.runningPhases.clear();
-    this.runningTasks.clear();
+    this.book.clear();
   }
 
   /** @internal PhaseTimer.stop() lands here. */
@@ -372,8 +370,8 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     const end = monotonicNow();
     iv.end = end;
     const d = end - iv.start;
-    this.forget(timer);
-    this.addPhaseTotal(timer.name, d);
+    this.book.finish(timer, d);
+    this.unstack(timer);
     endSpan(iv.span);
     if (timer.metricType !== undefined) this.addMetric(timer.metricType, d);
     return d;
@@ -402,12 +400,11 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     if (!iv) return inertTimer(clean);
     if (this.tracer) {
       const shape = phaseSpanShape(clean, category, kind === IntervalKind.ParallelTask, metadata);
-      iv.span = startOwnSpan(this.tracer, shape.spanName, shape.attributes, this.contextOf(parent));
+      const parentSpan = (parent ?? this.state.root).span;
+      iv.span = startOwnSpan(this.tracer, shape.spanName, shape.options, this.contextOf(parent), parentSpan !== undefined);
     }
     const timer = new PhaseTimer(clean, this, iv, metricType);
-    const running = kind === IntervalKind.ParallelTask ? this.runningTasks : this.runningPhases;
-    timer.prevSameName = running.get(clean);
-    running.set(clean, timer);
+    this.book.add(timer);
     if (onStack) this.phaseStack.push(timer);
     return timer;
   }
@@ -429,8 +426,8 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     return within;
   }
 
-  private stopLatest(running: Map<string, PhaseTimer | undefined>, name: string, what: string): number | undefined {
-    const latest = typeof name === 'string' ? (running.get(name) ?? running.get(name.trim())) : undefined;
+  private stopLatest(parallel: boolean, name: string, what: string): number | undefined {
+    const latest = typeof name === 'string' ? (this.book.latest(name, parallel) ?? this.book.latest(name.trim(), parallel)) : undefined;
     if (!latest) {
       reportDrop(`${what.replace(' ', '-')}-not-running`, `stopping ${what} ${describeForLog(name)} which is not running was ignored`);
       return undefined;
@@ -438,21 +435,8 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     return latest.stop();
   }
 
-  private forget(timer: PhaseTimer): void {
-    const running = timer.interval!.kind === IntervalKind.ParallelTask ? this.runningTasks : this.runningPhases;
-    const latest = running.get(timer.name);
-    if (latest === timer) {
-      // The key stays (undefined) rather than being deleted: no map churn on the hot path.
-      running.set(timer.name, timer.prevSameName);
-    } else {
-      for (let t = latest; t; t = t.prevSameName) {
-        if (t.prevSameName === timer) {
-          t.prevSameName = timer.prevSameName;
-          break;
-        }
-      }
-    }
-    timer.prevSameName = undefined;
+  /** Takes a stopped timer off the implicit nesting stack. */
+  private unstack(timer: PhaseTimer): void {
     const s = this.phaseStack;
     if (s.length && s[s.length - 1] === timer) s.pop();
     else {
@@ -461,31 +445,20 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     }
   }
 
-  private addPhaseTotal(name: string, ms: number): void {
-    const prev = this.phaseTotals.get(name);
-    if (prev !== undefined) this.phaseTotals.set(name, prev + ms);
-    else if (this.phaseTotals.size < limits.maxPhaseNamesPerExecution) this.phaseTotals.set(name, ms);
-    else reportDrop('execution-phase-name-limit', `an execution used more than ${limits.maxPhaseNamesPerExecution} phase names; later names are not in phases`);
-  }
-
   /** Closes every running phase and task at `end`, innermost first. */
   private closeRunning(end: number): void {
-    const open: PhaseTimer[] = [];
-    for (const running of [this.runningPhases, this.runningTasks]) {
-      for (const latest of running.values()) for (let t = latest; t; t = t.prevSameName) open.push(t);
-    }
+    const open = this.book.running();
     open.sort((a, b) => b.interval!.depth - a.interval!.depth);
     for (const timer of open) {
       const iv = timer.interval!;
       iv.end = end;
       timer.durationMs = end - iv.start;
-      this.addPhaseTotal(timer.name, timer.durationMs);
+      this.book.addTotal(timer, timer.durationMs);
       this.closedByComplete.push(timer.name);
       if (timer.metricType !== undefined && !this.state.ended) this.addMetric(timer.metricType, timer.durationMs);
       endSpan(iv.span, { [ATTR_PHASE_CLOSED_BY_COMPLETE]: true });
     }
-    this.runningPhases.clear();
-    this.runningTasks.clear();
+    this.book.clearRunning();
     this.phaseStack.length = 0;
   }
 
@@ -493,35 +466,32 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     const s = this.state;
     const totals = partition(s.intervals, s.startMs, end);
     const phases = Object.create(null) as Record<string, number>;
-    for (const [name, ms] of this.phaseTotals) phases[name] = ms;
+    this.book.totalsInto(phases);
     const open: string[] = [...this.closedByComplete];
-    for (const running of [this.runningPhases, this.runningTasks]) {
-      for (const [name, latest] of running) {
-        for (let t = latest; t; t = t.prevSameName) {
-          phases[name] = (phases[name] ?? 0) + (end - t.interval!.start);
-          open.push(name);
-        }
-      }
+    for (const t of this.book.running()) {
+      phases[t.name] = (phases[t.name] ?? 0) + (end - t.interval!.start);
+      open.push(t.name);
     }
-    const b = new TimingBreakdown({
-      executionId: this.executionId,
-      agentName: this.agentName,
-      totalMs: Math.max(0, end - s.startMs),
-      initializationMs: totals.initialization,
-      toolExecutionMs: totals.tool_execution,
-      llmProcessingMs: totals.llm_processing,
-      websocketNotificationMs: totals.websocket_notification,
-      databaseQueryMs: totals.database_query,
-      externalApiMs: totals.external_api,
-      queueWaitMs: totals.queue_wait,
-      overheadMs: totals.overhead,
-      uncategorizedMs: totals.uncategorized,
-      phases,
-      startedAt: s.startedAt,
-      completed: outcome !== undefined,
-      openPhases: open,
-      foreignSpanCount: s.foreignSpanCount,
-    });
+    // Set field by field rather than through the constructor's generic Object.assign (hot path:
+    // one breakdown per completed execution).
+    const b = new TimingBreakdown();
+    b.executionId = this.executionId;
+    b.agentName = this.agentName;
+    b.totalMs = Math.max(0, end - s.startMs);
+    b.initializationMs = totals.initialization;
+    b.toolExecutionMs = totals.tool_execution;
+    b.llmProcessingMs = totals.llm_processing;
+    b.websocketNotificationMs = totals.websocket_notification;
+    b.databaseQueryMs = totals.database_query;
+    b.externalApiMs = totals.external_api;
+    b.queueWaitMs = totals.queue_wait;
+    b.overheadMs = totals.overhead;
+    b.uncategorizedMs = totals.uncategorized;
+    b.phases = phases;
+    b.startedAt = s.startedAt;
+    b.completed = outcome !== undefined;
+    b.openPhases = open;
+    b.foreignSpanCount = s.foreignSpanCount;
     if (this.ttft !== undefined) b.ttftMs = this.ttft;
     if (outcome !== undefined) b.outcome = outcome;
     return b;

@@ -37,7 +37,9 @@ class ExecutionRegistry {
 
   remove(e: Evictable): void {
     if (this.inFlight.delete(e)) this.completedCount++;
-    if (this.inFlight.size === 0) this.stopTimer();
+    // The timer is not stopped here: a service running one execution at a time would clear and
+    // re-arm it for every execution. The next sweep stops it when nothing is in flight (it is
+    // unref()'d, so it never holds the process open).
   }
 
   get size(): number {

@@ -12,8 +12,9 @@ import { IntervalKind, type Interval } from './interval';
 export class ExecutionState {
   readonly root: Interval;
   readonly intervals: Interval[] = [];
-  /** Foreign spans started but not yet ended, by span id, so their children find their depth. */
-  readonly openForeign = new Map<string, Interval>();
+  /** Foreign spans started but not yet ended, by span id, so their children find their depth.
+   *  Made when the first one starts: most executions never see one. */
+  openForeign: Map<string, Interval> | undefined;
   foreignSpanCount = 0;
   droppedIntervals = 0;
   /** Set when complete() ran or the execution was evicted; later writes are ignored. */

@@ -1,4 +1,4 @@
-import type { BreakdownCategory, PhaseCategory } from './categories';
+import { BREAKDOWN_CATEGORIES, type BreakdownCategory, type PhaseCategory } from './categories';
 import type { Interval } from './interval';
 import { resolveCategories } from './resolve-categories';
 
@@ -19,15 +19,31 @@ export function emptyTotals(): CategoryTotals {
   };
 }
 
+/** Index of each category in BREAKDOWN_CATEGORIES: the sweep sums into a typed array by index,
+ *  which is several times cheaper than keyed stores into an object. */
+const CODE = new Map<BreakdownCategory, number>(BREAKDOWN_CATEGORIES.map((c, i) => [c, i]));
+const OVERHEAD = CODE.get('overhead') as number;
+const UNCATEGORIZED = CODE.get('uncategorized') as number;
+
 /** Scratch buffers reused across calls (partition is synchronous and never re-entered): small
  *  typed arrays are costly to allocate, and a breakdown is taken for every completed execution. */
-let scratch = { starts: new Float64Array(64), ends: new Float64Array(64), times: new Float64Array(128), codes: new Int32Array(128) };
+function allocate(n: number) {
+  return {
+    starts: new Float64Array(n),
+    ends: new Float64Array(n),
+    depths: new Int32Array(n),
+    cats: new Int32Array(n),
+    times: new Float64Array(2 * n),
+    codes: new Int32Array(2 * n),
+    order: new Int32Array(2 * n),
+    active: new Int32Array(n),
+  };
+}
+let scratch = allocate(64);
+const sums = new Float64Array(BREAKDOWN_CATEGORIES.length);
 
 function buffers(n: number): typeof scratch {
-  if (scratch.starts.length < n) {
-    const size = Math.max(n, scratch.starts.length * 2);
-    scratch = { starts: new Float64Array(size), ends: new Float64Array(size), times: new Float64Array(2 * size), codes: new Int32Array(2 * size) };
-  }
+  if (scratch.starts.length < n) scratch = allocate(Math.max(n, scratch.starts.length * 2));
   return scratch;
 }
 
@@ -41,7 +57,7 @@ function buffers(n: number): typeof scratch {
  * - the winner's category (see resolveCategories), or `uncategorized` when it has none.
  * Open intervals (end NaN) run to `windowEnd`. The result sums to the window length.
  * A sweep over start/end events: O(n log n) in the number of intervals, O(n) when they are already
- * in order (sequential phases). Runs at breakdown time, never per span.
+ * (nearly) in order, as sequential phases are. Runs at breakdown time, never per span.
  */
 export function partition(intervals: readonly Interval[], windowStart: number, windowEnd: number): CategoryTotals {
   const totals = emptyTotals();
@@ -50,11 +66,10 @@ export function partition(intervals: readonly Interval[], windowStart: number, w
   const categories = resolveCategories(intervals);
 
   const n = intervals.length;
+  const { starts, ends, depths, cats, times, codes, order, active } = buffers(n);
   // Events: time, and a code = interval index × 2 + (0 closes, 1 opens). Closing sorts before
   // opening at the same instant, which keeps zero-width overlaps out of the active set.
-  const { starts, ends, times, codes } = buffers(n);
   let m = 0;
-  let sorted = true;
   for (let i = 0; i < n; i++) {
     const iv = intervals[i];
     const s = iv.start > windowStart ? iv.start : windowStart;
@@ -62,68 +77,101 @@ export function partition(intervals: readonly Interval[], windowStart: number, w
     const e = rawEnd < windowEnd ? rawEnd : windowEnd;
     starts[i] = s;
     ends[i] = e;
+    depths[i] = iv.depth;
+    const c = categories[i];
+    cats[i] = c === undefined ? UNCATEGORIZED : (CODE.get(c as PhaseCategory) as number);
     if (e > s) {
-      if (m > 0 && (times[m - 1] > s || (times[m - 1] === s && (codes[m - 1] & 1) === 1))) sorted = false;
       times[m] = s;
-      codes[m++] = i * 2 + 1;
+      codes[m] = i * 2 + 1;
+      order[m] = m++;
       times[m] = e;
-      codes[m++] = i * 2;
+      codes[m] = i * 2;
+      order[m] = m++;
     }
   }
-  let order: Int32Array | undefined;
-  if (!sorted) {
-    order = new Int32Array(m);
-    for (let k = 0; k < m; k++) order[k] = k;
-    order.sort((a, b) => times[a] - times[b] || (codes[a] & 1) - (codes[b] & 1));
-  }
+  sortEvents(order, times, codes, m);
 
-  const active: number[] = [];
+  sums.fill(0);
   let cursor = windowStart;
   let winner = -1;
-  const beats = (a: number, b: number): boolean => {
-    const da = intervals[a].depth;
-    const db = intervals[b].depth;
-    if (da !== db) return da > db;
-    if (ends[a] !== ends[b]) return ends[a] > ends[b];
-    if (starts[a] !== starts[b]) return starts[a] < starts[b];
-    return a < b;
-  };
-  const credit = (until: number): void => {
-    const span = until - cursor;
-    if (span <= 0) return;
-    if (winner < 0) totals.overhead += span;
-    else totals[(categories[winner] as PhaseCategory | undefined) ?? 'uncategorized'] += span;
-    cursor = until;
-  };
-
+  let activeCount = 0;
   for (let k = 0; k < m; ) {
-    const t = times[order ? order[k] : k];
-    credit(t);
+    const t = times[order[k]];
+    if (t > cursor) {
+      sums[winner < 0 ? OVERHEAD : cats[winner]] += t - cursor;
+      cursor = t;
+    }
     // Apply every event at this instant before choosing the next winner.
     while (k < m) {
-      const e = order ? order[k] : k;
+      const e = order[k];
       if (times[e] !== t) break;
       k++;
       const i = codes[e] >> 1;
-      if (codes[e] & 1) active.push(i);
+      if (codes[e] & 1) active[activeCount++] = i;
       else {
-        const at = active.lastIndexOf(i);
-        if (at >= 0) {
-          active[at] = active[active.length - 1];
-          active.pop();
+        for (let a = activeCount - 1; a >= 0; a--) {
+          if (active[a] === i) {
+            active[a] = active[--activeCount];
+            break;
+          }
         }
       }
     }
     winner = -1;
-    for (let a = 0; a < active.length; a++) if (winner < 0 || beats(active[a], winner)) winner = active[a];
+    for (let a = 0; a < activeCount; a++) {
+      const c = active[a];
+      if (winner < 0 || beats(c, winner, depths, ends, starts)) winner = c;
+    }
   }
-  credit(windowEnd);
+  if (windowEnd > cursor) sums[winner < 0 ? OVERHEAD : cats[winner]] += windowEnd - cursor;
 
   // Summing many float segments drifts by ~1e-12; give the drift to overhead so the partition is
   // exact against the window length, which is what users check.
   let others = 0;
-  for (const key of Object.keys(totals) as BreakdownCategory[]) if (key !== 'overhead') others += totals[key];
+  for (let c = 0; c < sums.length; c++) {
+    if (c === OVERHEAD) continue;
+    totals[BREAKDOWN_CATEGORIES[c]] = sums[c];
+    others += sums[c];
+  }
   const overhead = length - others;
   totals.overhead = overhead > 0 ? overhead : 0;
   return totals;
+}
+
+/** Whether interval a wins an instant over interval b (both covering it); see partition(). */
+function beats(a: number, b: number, depths: Int32Array, ends: Float64Array, starts: Float64Array): boolean {
+  if (depths[a] !== depths[b]) return depths[a] > depths[b];
+  if (ends[a] !== ends[b]) return ends[a] > ends[b];
+  if (starts[a] !== starts[b]) return starts[a] < starts[b];
+  return a < b;
+}
+
+/** Event a goes before event b: earlier time first; at the same time, closing before opening. */
+function before(a: number, b: number, times: Float64Array, codes: Int32Array): boolean {
+  return times[a] < times[b] || (times[a] === times[b] && (codes[a] & 1) < (codes[b] & 1));
+}
+
+/**
+ * Sorts the event indices in order[0, m). Insertion sort first: events of sequential phases are
+ * already in order and parallel ones nearly so, which makes it linear. If the events turn out far
+ * from sorted (many concurrent spans), it stops and the rest is sorted with the built-in sort.
+ */
+function sortEvents(order: Int32Array, times: Float64Array, codes: Int32Array, m: number): void {
+  let budget = 8 * m + 64;
+  for (let k = 1; k < m; k++) {
+    const x = order[k];
+    let j = k - 1;
+    if (!before(x, order[j], times, codes)) continue;
+    while (j >= 0 && before(x, order[j], times, codes)) {
+      order[j + 1] = order[j];
+      j--;
+      budget--;
+    }
+    order[j + 1] = x;
+    if (budget < 0) {
+      const rest = order.subarray(0, m);
+      rest.sort((a, b) => times[a] - times[b] || (codes[a] & 1) - (codes[b] & 1));
+      return;
+    }
+  }
 }

@@ -2,6 +2,7 @@ import type { Span } from '@opentelemetry/api';
 import { reportDrop } from '../internal/diag';
 import type { MetricType } from '../types/metric-type';
 import type { Interval } from './interval';
+import type { NameSlot } from './phase-book';
 
 /** The collector side a timer talks to (kept as an interface so timers stay tiny). */
 export interface TimerOwner {
@@ -18,6 +19,8 @@ export class PhaseTimer {
   durationMs: number | undefined;
   /** @internal The running timer of the same name started before this one (a linked stack). */
   prevSameName: PhaseTimer | undefined;
+  /** @internal Its execution's bookkeeping for its name. */
+  slot: NameSlot | undefined;
 
   /** @internal */
   constructor(

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { partition } from '../../src/timing/partition';
 import { IntervalKind, type Interval } from '../../src/timing/interval';
-import { PHASE_CATEGORIES, type PhaseCategory } from '../../src/timing/categories';
+import { BREAKDOWN_CATEGORIES, PHASE_CATEGORIES, type PhaseCategory } from '../../src/timing/categories';
+import { resolveCategories } from '../../src/timing/resolve-categories';
 import { iv, root } from '../support/intervals';
 
 const sum = (t: Record<string, number>): number => Object.values(t).reduce((a, b) => a + b, 0);
@@ -124,5 +125,49 @@ describe('partition', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  /** The rule, instant by instant: at the middle of every elementary segment, pick the winner directly. */
+  function referencePartition(intervals: Interval[], end: number): Record<string, number> {
+    const categories = resolveCategories(intervals);
+    const clip = intervals.map((i) => [Math.max(0, i.start), Math.min(Number.isNaN(i.end) ? end : i.end, end)] as const);
+    const cuts = [...new Set([0, end, ...clip.flat().filter((t) => t > 0 && t < end)])].sort((a, b) => a - b);
+    const out: Record<string, number> = {};
+    for (let k = 0; k + 1 < cuts.length; k++) {
+      const mid = (cuts[k] + cuts[k + 1]) / 2;
+      let w = -1;
+      for (let i = 0; i < intervals.length; i++) {
+        const [s, e] = clip[i];
+        if (!(s < mid && mid < e)) continue;
+        const better =
+          w < 0 ||
+          intervals[i].depth > intervals[w].depth ||
+          (intervals[i].depth === intervals[w].depth && (e > clip[w][1] || (e === clip[w][1] && s < clip[w][0])));
+        if (better) w = i;
+      }
+      const key = w < 0 ? 'overhead' : (categories[w] ?? 'uncategorized');
+      out[key] = (out[key] ?? 0) + (cuts[k + 1] - cuts[k]);
+    }
+    return out;
+  }
+
+  it('gives every instant to the deepest, then latest-ending, covering interval (property, against a reference)', () => {
+    fc.assert(
+      fc.property(treeArb, fc.double({ min: 0, max: 1200, noNaN: true }), (intervals, end) => {
+        const t = partition(intervals, 0, end);
+        const ref = referencePartition(intervals, end);
+        for (const c of BREAKDOWN_CATEGORIES) expect(Math.abs(t[c] - (ref[c] ?? 0))).toBeLessThan(1e-6);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('sorts far-from-ordered events too (many concurrent spans, built-in sort fallback)', () => {
+    const r = root();
+    const all: Interval[] = [];
+    for (let k = 0; k < 300; k++) all.push(iv(r, 'x', 300 - k, 1000 + k, PHASE_CATEGORIES[k % PHASE_CATEGORIES.length], IntervalKind.Foreign));
+    const t = partition(all, 0, 2000);
+    const ref = referencePartition(all, 2000);
+    for (const c of BREAKDOWN_CATEGORIES) expect(Math.abs(t[c] - (ref[c] ?? 0))).toBeLessThan(1e-6);
   });
 });

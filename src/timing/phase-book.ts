@@ -1,0 +1,107 @@
+import { reportDrop } from '../internal/diag';
+import { limits } from '../internal/limits';
+import { IntervalKind } from './interval';
+import type { PhaseTimer } from './phase-timer';
+
+/** What one execution knows about one phase or task name. */
+export interface NameSlot {
+  /** Latest running phase of the name; earlier running ones hang off `prevSameName`. */
+  latestPhase: PhaseTimer | undefined;
+  /** The same for parallel tasks of the name. */
+  latestTask: PhaseTimer | undefined;
+  /** Summed duration of the stopped phases and tasks of the name, ms. */
+  total: number;
+  /** Whether the name is in the breakdown's `phases` (false past maxPhaseNamesPerExecution). */
+  counted: boolean;
+}
+
+/**
+ * Per-name bookkeeping of one execution: which timers of each name are running (stop by name
+ * stops the latest) and the summed durations of stopped ones. One Map lookup per start and per stop
+ * by name; everything else goes through the slot the timer keeps.
+ */
+export class PhaseBook {
+  private readonly slots = new Map<string, NameSlot>();
+  private countedNames = 0;
+
+  /** Records a timer that just started. */
+  add(timer: PhaseTimer): void {
+    let slot = this.slots.get(timer.name);
+    if (slot === undefined) {
+      slot = { latestPhase: undefined, latestTask: undefined, total: 0, counted: false };
+      this.slots.set(timer.name, slot);
+    }
+    timer.slot = slot;
+    if (timer.interval!.kind === IntervalKind.ParallelTask) {
+      timer.prevSameName = slot.latestTask;
+      slot.latestTask = timer;
+    } else {
+      timer.prevSameName = slot.latestPhase;
+      slot.latestPhase = timer;
+    }
+  }
+
+  /** The latest running phase (or task) of that name. */
+  latest(name: string, parallel: boolean): PhaseTimer | undefined {
+    const slot = this.slots.get(name);
+    return slot === undefined ? undefined : parallel ? slot.latestTask : slot.latestPhase;
+  }
+
+  /** Unlinks a stopped timer and adds its duration to its name's total. */
+  finish(timer: PhaseTimer, ms: number): void {
+    const slot = timer.slot!;
+    const parallel = timer.interval!.kind === IntervalKind.ParallelTask;
+    const latest = parallel ? slot.latestTask : slot.latestPhase;
+    if (latest === timer) {
+      if (parallel) slot.latestTask = timer.prevSameName;
+      else slot.latestPhase = timer.prevSameName;
+    } else {
+      for (let t = latest; t; t = t.prevSameName) {
+        if (t.prevSameName === timer) {
+          t.prevSameName = timer.prevSameName;
+          break;
+        }
+      }
+    }
+    timer.prevSameName = undefined;
+    this.addTotal(timer, ms);
+  }
+
+  /** Every running timer. */
+  running(): PhaseTimer[] {
+    const out: PhaseTimer[] = [];
+    for (const slot of this.slots.values()) {
+      for (let t = slot.latestPhase; t; t = t.prevSameName) out.push(t);
+      for (let t = slot.latestTask; t; t = t.prevSameName) out.push(t);
+    }
+    return out;
+  }
+
+  /** Writes each counted name's total into `phases`. */
+  totalsInto(phases: Record<string, number>): void {
+    for (const [name, slot] of this.slots) if (slot.counted) phases[name] = slot.total;
+  }
+
+  /** Forgets every running timer (after they were all closed). */
+  clearRunning(): void {
+    for (const slot of this.slots.values()) slot.latestPhase = slot.latestTask = undefined;
+  }
+
+  /** Frees everything (an evicted execution). */
+  clear(): void {
+    this.slots.clear();
+  }
+
+  /** Adds to the total of the timer's name (the first maxPhaseNamesPerExecution names are kept). */
+  addTotal(timer: PhaseTimer, ms: number): void {
+    const slot = timer.slot!;
+    if (slot.counted) slot.total += ms;
+    else if (this.countedNames < limits.maxPhaseNamesPerExecution) {
+      slot.counted = true;
+      slot.total = ms;
+      this.countedNames++;
+    } else {
+      reportDrop('execution-phase-name-limit', `an execution used more than ${limits.maxPhaseNamesPerExecution} phase names; later names are not in phases`);
+    }
+  }
+}
