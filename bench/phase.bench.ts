@@ -3,7 +3,8 @@
  * histograms, aggregator feed, default configuration) against a bare OpenTelemetry child span on a
  * provider with a BatchSpanProcessor (target ≤ 1.3× its cost). Executions rotate every 1 000
  * phases on both sides, so the completion work (breakdown, histograms, aggregator) is in the figure.
- * A categorized phase carries one attribute (its category); a tool phase three (GenAI execute_tool).
+ * A categorized phase carries one attribute (its category); a tool phase three (GenAI execute_tool),
+ * and each is compared with a bare span carrying the same attributes.
  */
 import { defineScenario } from './harness';
 import { BareRoot, bareTracer, forEachSpanChunk, sdk, startDefaultTelemetry } from './support/otel-peers';
@@ -31,6 +32,10 @@ function bareSpansWithAttribute(from: number, to: number): void {
   for (let i = from; i < to; i++) {
     bare.tracer.startSpan('database_query', { attributes: { 'agent_timing.phase.category': 'database_query' } }, bareRoot.tick()).end();
   }
+}
+const TOOL_ATTRS = { 'agent_timing.phase.category': 'tool_execution', 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'tool_execution' };
+function bareToolSpans(from: number, to: number): void {
+  for (let i = from; i < to; i++) bare.tracer.startSpan('execute_tool tool_execution', { attributes: TOOL_ATTRS }, bareRoot.tick()).end();
 }
 function uncategorizedPhases(from: number, to: number): void {
   for (let i = from; i < to; i++) {
@@ -91,7 +96,14 @@ export default defineScenario({
       run: () => forEachSpanChunk(OPS, categorizedPhases),
     },
     {
-      group: 'phase, one attribute',
+      group: 'phase, three attributes',
+      name: 'bare OTel child span with the 3 execute_tool attributes + BatchSpanProcessor',
+      peer: true,
+      ops: OPS,
+      run: () => forEachSpanChunk(OPS, bareToolSpans),
+    },
+    {
+      group: 'phase, three attributes',
       name: 'agent-timing tool_execution phase (execute_tool, 3 attributes)',
       ops: OPS,
       run: () => forEachSpanChunk(OPS, toolPhases),

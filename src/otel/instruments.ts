@@ -2,8 +2,9 @@ import { metrics, type Histogram, type Meter } from '@opentelemetry/api';
 import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD } from '../timing/categories';
 import type { TimingBreakdown } from '../timing/timing-breakdown';
 import { bucketPlan, type BucketPlan } from './buckets';
+import type { ExecutionHistogramProducer } from './histogram-producer';
 import { labelsFor, type Outcome } from './label-limiter';
-import { METRIC_EXECUTION_DURATION, METRIC_PHASE_DURATION, METRIC_TTFT, SCOPE_NAME } from './names';
+import { HISTOGRAM_DESCRIPTIONS, METRIC_EXECUTION_DURATION, METRIC_PHASE_DURATION, METRIC_TTFT, SCOPE_NAME } from './names';
 import { VERSION } from '../version';
 
 interface ExecutionInstruments {
@@ -13,6 +14,14 @@ interface ExecutionInstruments {
 }
 
 let plan: BucketPlan = bucketPlan();
+/** Set while startAgentTelemetry owns the global MeterProvider: executions recorded without an
+ *  explicit meter go to its pre-aggregating producer instead of SDK instruments. */
+let producer: ExecutionHistogramProducer | undefined;
+
+/** Routes default-meter recordings to `p` (or back to SDK instruments with undefined). */
+export function setHistogramProducer(p: ExecutionHistogramProducer | undefined): void {
+  producer = p;
+}
 const byMeter = new WeakMap<Meter, ExecutionInstruments>();
 let globalMeter: { provider: unknown; meter: Meter } | undefined;
 
@@ -43,17 +52,17 @@ export function instrumentsFor(meter?: Meter): ExecutionInstruments {
     inst = {
       execution: m.createHistogram(METRIC_EXECUTION_DURATION, {
         unit: 's',
-        description: 'Wall-clock duration of an agent execution',
+        description: HISTOGRAM_DESCRIPTIONS[METRIC_EXECUTION_DURATION],
         advice: { explicitBucketBoundaries: plan.execution },
       }),
       phase: m.createHistogram(METRIC_PHASE_DURATION, {
         unit: 's',
-        description: 'Time one agent execution spent in one category (its timing breakdown), recorded per execution',
+        description: HISTOGRAM_DESCRIPTIONS[METRIC_PHASE_DURATION],
         advice: { explicitBucketBoundaries: plan.phase },
       }),
       ttft: m.createHistogram(METRIC_TTFT, {
         unit: 's',
-        description: 'Time from the start of an agent execution to its first token',
+        description: HISTOGRAM_DESCRIPTIONS[METRIC_TTFT],
         advice: { explicitBucketBoundaries: plan.ttft },
       }),
     };
@@ -70,6 +79,7 @@ export function instrumentsFor(meter?: Meter): ExecutionInstruments {
  */
 export function recordExecutionMetrics(b: TimingBreakdown, outcome: Outcome, meter?: Meter): void {
   try {
+    if (meter === undefined && producer !== undefined) return producer.recordExecution(b, outcome);
     const inst = instrumentsFor(meter);
     const labels = labelsFor(b.agentName, outcome);
     inst.execution.record(b.totalMs / 1000, labels.base);

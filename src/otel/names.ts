@@ -9,6 +9,12 @@ export const METRIC_EXECUTION_DURATION = 'agent_execution_duration_seconds';
 export const METRIC_PHASE_DURATION = 'agent_phase_duration_seconds';
 /** Histogram of time to first token, seconds. */
 export const METRIC_TTFT = 'agent_time_to_first_token_seconds';
+/** The description each histogram carries (SDK instruments and the pre-aggregating producer alike). */
+export const HISTOGRAM_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  [METRIC_EXECUTION_DURATION]: 'Wall-clock duration of an agent execution',
+  [METRIC_PHASE_DURATION]: 'Time one agent execution spent in one category (its timing breakdown), recorded per execution',
+  [METRIC_TTFT]: 'Time from the start of an agent execution to its first token',
+};
 /** Gauges fed by recordResourceMetrics and the resource sampler. */
 export const METRIC_CPU_UTILIZATION = 'agent_process_cpu_utilization_ratio';
 export const METRIC_MEMORY_USAGE = 'agent_process_memory_usage_bytes';

@@ -66,7 +66,7 @@ export interface CompletionResult {
   error?: unknown;
 }
 
-function safeCategory(metadata: unknown, name: string, metricType: MetricType | undefined): PhaseCategory | undefined {
+function safeCategory(metadata: unknown, nameCategory: PhaseCategory | undefined, metricType: MetricType | undefined): PhaseCategory | undefined {
   let fromMetadata: PhaseCategory | undefined;
   if (metadata !== null && typeof metadata === 'object') {
     try {
@@ -75,7 +75,7 @@ function safeCategory(metadata: unknown, name: string, metricType: MetricType | 
       fromMetadata = undefined;
     }
   }
-  return fromMetadata ?? categoryFromName(name) ?? categoryOfMetricType(metricType);
+  return fromMetadata ?? nameCategory ?? categoryOfMetricType(metricType);
 }
 
 /**
@@ -394,7 +394,8 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
       reportDrop('invalid-phase-name', 'a phase or task name must be a non-empty string; the call was ignored');
       return inertTimer(name);
     }
-    const category = safeCategory(metadata, clean, metricType);
+    const slot = this.book.find(clean);
+    const category = safeCategory(metadata, slot ? slot.nameCategory : categoryFromName(clean), metricType);
     const parent = explicitParent ?? this.parentFor();
     const iv = this.state.add(kind, clean, monotonicNow(), parent, category);
     if (!iv) return inertTimer(clean);
@@ -404,7 +405,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
       iv.span = startOwnSpan(this.tracer, shape.spanName, shape.options, this.contextOf(parent), parentSpan !== undefined);
     }
     const timer = new PhaseTimer(clean, this, iv, metricType);
-    this.book.add(timer);
+    this.book.add(timer, slot);
     if (onStack) this.phaseStack.push(timer);
     return timer;
   }

@@ -37,6 +37,8 @@ export class ExecutionState {
       parent: undefined,
       category: undefined,
       span: rootSpan,
+      resolved: undefined,
+      ctx: undefined,
     };
   }
 
@@ -58,7 +60,7 @@ export class ExecutionState {
       return undefined;
     }
     const p = parent ?? this.root;
-    const iv: Interval = { kind, name, start, end: NaN, depth: p.depth + 1, parent: p, category, span: undefined };
+    const iv: Interval = { kind, name, start, end: NaN, depth: p.depth + 1, parent: p, category, span: undefined, resolved: undefined, ctx: undefined };
     this.intervals.push(iv);
     return iv;
   }

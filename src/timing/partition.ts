@@ -1,6 +1,6 @@
-import { BREAKDOWN_CATEGORIES, type BreakdownCategory, type PhaseCategory } from './categories';
+import { BREAKDOWN_CATEGORIES, type BreakdownCategory } from './categories';
 import type { Interval } from './interval';
-import { resolveCategories } from './resolve-categories';
+import { resolveCategory } from './resolve-categories';
 
 /** Milliseconds per breakdown category over one execution window. */
 export type CategoryTotals = Record<BreakdownCategory, number>;
@@ -21,9 +21,9 @@ export function emptyTotals(): CategoryTotals {
 
 /** Index of each category in BREAKDOWN_CATEGORIES: the sweep sums into a typed array by index,
  *  which is several times cheaper than keyed stores into an object. */
-const CODE = new Map<BreakdownCategory, number>(BREAKDOWN_CATEGORIES.map((c, i) => [c, i]));
-const OVERHEAD = CODE.get('overhead') as number;
-const UNCATEGORIZED = CODE.get('uncategorized') as number;
+const CODE = Object.freeze(Object.fromEntries(BREAKDOWN_CATEGORIES.map((c, i) => [c, i])) as Record<BreakdownCategory, number>);
+const OVERHEAD = CODE.overhead;
+const UNCATEGORIZED = CODE.uncategorized;
 
 /** Scratch buffers reused across calls (partition is synchronous and never re-entered): small
  *  typed arrays are costly to allocate, and a breakdown is taken for every completed execution. */
@@ -63,7 +63,6 @@ export function partition(intervals: readonly Interval[], windowStart: number, w
   const totals = emptyTotals();
   const length = Math.max(0, windowEnd - windowStart);
   if (length === 0) return totals;
-  const categories = resolveCategories(intervals);
 
   const n = intervals.length;
   const { starts, ends, depths, cats, times, codes, order, active } = buffers(n);
@@ -78,8 +77,8 @@ export function partition(intervals: readonly Interval[], windowStart: number, w
     starts[i] = s;
     ends[i] = e;
     depths[i] = iv.depth;
-    const c = categories[i];
-    cats[i] = c === undefined ? UNCATEGORIZED : (CODE.get(c as PhaseCategory) as number);
+    const c = resolveCategory(iv); // in recording order: a parent is resolved before its children
+    cats[i] = c === undefined ? UNCATEGORIZED : CODE[c];
     if (e > s) {
       times[m] = s;
       codes[m] = i * 2 + 1;

@@ -1,5 +1,6 @@
 import { reportDrop } from '../internal/diag';
 import { limits } from '../internal/limits';
+import { categoryFromName, type PhaseCategory } from './categories';
 import { IntervalKind } from './interval';
 import type { PhaseTimer } from './phase-timer';
 
@@ -13,6 +14,8 @@ export interface NameSlot {
   total: number;
   /** Whether the name is in the breakdown's `phases` (false past maxPhaseNamesPerExecution). */
   counted: boolean;
+  /** The category the name itself stands for, if any (looked up once per name). */
+  readonly nameCategory: PhaseCategory | undefined;
 }
 
 /**
@@ -24,11 +27,15 @@ export class PhaseBook {
   private readonly slots = new Map<string, NameSlot>();
   private countedNames = 0;
 
-  /** Records a timer that just started. */
-  add(timer: PhaseTimer): void {
-    let slot = this.slots.get(timer.name);
+  /** The slot of a name seen before in this execution. */
+  find(name: string): NameSlot | undefined {
+    return this.slots.get(name);
+  }
+
+  /** Records a timer that just started; `slot` is find(timer.name) when the caller already has it. */
+  add(timer: PhaseTimer, slot: NameSlot | undefined): void {
     if (slot === undefined) {
-      slot = { latestPhase: undefined, latestTask: undefined, total: 0, counted: false };
+      slot = { latestPhase: undefined, latestTask: undefined, total: 0, counted: false, nameCategory: categoryFromName(timer.name) };
       this.slots.set(timer.name, slot);
     }
     timer.slot = slot;

@@ -3,7 +3,7 @@ import { IntervalKind, type Interval } from '../../src/timing/interval';
 
 /** Builds a root interval for hand-made trees (times in ms). */
 export function root(start = 0): Interval {
-  return { kind: IntervalKind.Root, name: 'root', start, end: NaN, depth: 0, parent: undefined, category: undefined, span: undefined };
+  return { kind: IntervalKind.Root, name: 'root', start, end: NaN, depth: 0, parent: undefined, category: undefined, span: undefined, resolved: undefined, ctx: undefined };
 }
 
 /** Builds a child interval; parent defaults to the root given. */
@@ -15,5 +15,5 @@ export function iv(
   category?: PhaseCategory,
   kind: IntervalKind = IntervalKind.Phase,
 ): Interval {
-  return { kind, name, start, end, depth: parent.depth + 1, parent, category, span: undefined };
+  return { kind, name, start, end, depth: parent.depth + 1, parent, category, span: undefined, resolved: undefined, ctx: undefined };
 }
