@@ -366,13 +366,12 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
 
   /** @internal PhaseTimer.stop() lands here. */
   finishTimer(timer: PhaseTimer): number {
-    const iv = timer.interval!;
     const end = monotonicNow();
-    iv.end = end;
-    const d = end - iv.start;
+    timer.end = end;
+    const d = end - timer.start;
     this.book.finish(timer, d);
     this.unstack(timer);
-    endSpan(iv.span);
+    endSpan(timer.span);
     if (timer.metricType !== undefined) this.addMetric(timer.metricType, d);
     return d;
   }
@@ -397,14 +396,14 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     const slot = this.book.find(clean);
     const category = safeCategory(metadata, slot ? slot.nameCategory : categoryFromName(clean), metricType);
     const parent = explicitParent ?? this.parentFor();
-    const iv = this.state.add(kind, clean, monotonicNow(), parent, category);
-    if (!iv) return inertTimer(clean);
+    if (!this.state.hasRoom()) return inertTimer(clean);
+    const timer = new PhaseTimer(clean, this, kind, monotonicNow(), parent ?? this.state.root, category, metricType);
+    this.state.intervals.push(timer);
     if (this.tracer) {
       const shape = phaseSpanShape(clean, category, kind === IntervalKind.ParallelTask, metadata);
       const parentSpan = (parent ?? this.state.root).span;
-      iv.span = startOwnSpan(this.tracer, shape.spanName, shape.options, this.contextOf(parent), parentSpan !== undefined);
+      timer.span = startOwnSpan(this.tracer, shape.spanName, shape.options, this.contextOf(parent), parentSpan !== undefined);
     }
-    const timer = new PhaseTimer(clean, this, iv, metricType);
     this.book.add(timer, slot);
     if (onStack) this.phaseStack.push(timer);
     return timer;
@@ -418,10 +417,10 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
   private parentFor(): Interval | undefined {
     const scope = activeScope();
     const stack = this.phaseStack;
-    if (!scope || scope.owner !== this) return stack.length ? stack[stack.length - 1].interval : undefined;
+    if (!scope || scope.owner !== this) return stack.length ? stack[stack.length - 1] : undefined;
     const within = scope.interval;
     for (let k = stack.length - 1; k >= 0; k--) {
-      const iv = stack[k].interval!;
+      const iv = stack[k];
       if (within === undefined || isDescendant(iv, within)) return iv;
     }
     return within;
@@ -449,7 +448,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
   /** Closes every running phase and task at `end`, innermost first. */
   private closeRunning(end: number): void {
     const open = this.book.running();
-    open.sort((a, b) => b.interval!.depth - a.interval!.depth);
+    open.sort((a, b) => b.depth - a.depth);
     for (const timer of open) {
       const iv = timer.interval!;
       iv.end = end;
@@ -470,7 +469,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     this.book.totalsInto(phases);
     const open: string[] = [...this.closedByComplete];
     for (const t of this.book.running()) {
-      phases[t.name] = (phases[t.name] ?? 0) + (end - t.interval!.start);
+      phases[t.name] = (phases[t.name] ?? 0) + (end - t.start);
       open.push(t.name);
     }
     // Set field by field rather than through the constructor's generic Object.assign (hot path:

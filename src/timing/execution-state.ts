@@ -42,7 +42,17 @@ export class ExecutionState {
     };
   }
 
-  /** Appends an interval, or returns undefined (counted) when the execution is full or over. */
+  /** Whether one more interval may be recorded; false (counted) when the execution is full or over. */
+  hasRoom(): boolean {
+    if (this.ended) return false;
+    if (this.intervals.length < limits.maxIntervalsPerExecution) return true;
+    this.droppedIntervals++;
+    reportDrop('execution-interval-limit', `an execution reached ${limits.maxIntervalsPerExecution} phases/spans; later ones are not in its breakdown`);
+    return false;
+  }
+
+  /** Appends an interval of another instrumentation's span, or returns undefined (counted) when
+   *  the execution is full or over. (Our phases are their own intervals: see PhaseTimer.) */
   add(
     kind: IntervalKind,
     name: string,
@@ -50,15 +60,7 @@ export class ExecutionState {
     parent: Interval | undefined,
     category: PhaseCategory | undefined,
   ): Interval | undefined {
-    if (this.ended) return undefined;
-    if (this.intervals.length >= limits.maxIntervalsPerExecution) {
-      this.droppedIntervals++;
-      reportDrop(
-        'execution-interval-limit',
-        `an execution reached ${limits.maxIntervalsPerExecution} phases/spans; later ones are not in its breakdown`,
-      );
-      return undefined;
-    }
+    if (!this.hasRoom()) return undefined;
     const p = parent ?? this.root;
     const iv: Interval = { kind, name, start, end: NaN, depth: p.depth + 1, parent: p, category, span: undefined, resolved: undefined, ctx: undefined };
     this.intervals.push(iv);

@@ -39,7 +39,7 @@ export class PhaseBook {
       this.slots.set(timer.name, slot);
     }
     timer.slot = slot;
-    if (timer.interval!.kind === IntervalKind.ParallelTask) {
+    if (timer.kind === IntervalKind.ParallelTask) {
       timer.prevSameName = slot.latestTask;
       slot.latestTask = timer;
     } else {
@@ -57,7 +57,7 @@ export class PhaseBook {
   /** Unlinks a stopped timer and adds its duration to its name's total. */
   finish(timer: PhaseTimer, ms: number): void {
     const slot = timer.slot!;
-    const parallel = timer.interval!.kind === IntervalKind.ParallelTask;
+    const parallel = timer.kind === IntervalKind.ParallelTask;
     const latest = parallel ? slot.latestTask : slot.latestPhase;
     if (latest === timer) {
       if (parallel) slot.latestTask = timer.prevSameName;

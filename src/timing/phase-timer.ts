@@ -1,7 +1,8 @@
-import type { Span } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 import { reportDrop } from '../internal/diag';
 import type { MetricType } from '../types/metric-type';
-import type { Interval } from './interval';
+import type { PhaseCategory } from './categories';
+import { IntervalKind, type Interval } from './interval';
 import type { NameSlot } from './phase-book';
 
 /** The collector side a timer talks to (kept as an interface so timers stay tiny). */
@@ -13,26 +14,44 @@ export interface TimerOwner {
 /**
  * A running phase or parallel task. `stop()` ends it once and returns the duration in ms; later
  * calls return undefined. `using t = collector.measure('x')` stops it when the block exits.
+ *
+ * A timer is also its phase's record in the execution (an Interval): one object per phase rather
+ * than two, on the hot path of every phase. The Interval fields are internal.
  */
-export class PhaseTimer {
+export class PhaseTimer implements Interval {
   /** Duration in ms once stopped. */
-  durationMs: number | undefined;
+  durationMs: number | undefined = undefined;
   /** @internal The running timer of the same name started before this one (a linked stack). */
-  prevSameName: PhaseTimer | undefined;
+  prevSameName: PhaseTimer | undefined = undefined;
   /** @internal Its execution's bookkeeping for its name. */
-  slot: NameSlot | undefined;
+  slot: NameSlot | undefined = undefined;
+  /** @internal NaN while running. */
+  end = NaN;
+  /** @internal */
+  readonly depth: number;
+  /** The OpenTelemetry span of this phase, when one was made (to add attributes or events). */
+  span: Span | undefined = undefined;
+  /** @internal */
+  resolved: PhaseCategory | undefined = undefined;
+  /** @internal */
+  ctx: Context | undefined = undefined;
 
   /** @internal */
   constructor(
     readonly name: string,
     /** @internal */ readonly owner: TimerOwner | undefined,
-    /** @internal */ readonly interval: Interval | undefined,
+    /** @internal */ readonly kind: IntervalKind,
+    /** @internal monotonic ms */ readonly start: number,
+    /** @internal */ readonly parent: Interval | undefined,
+    /** @internal */ public category: PhaseCategory | undefined,
     /** @internal the metric measure() records when the timer stops. */ readonly metricType: MetricType | undefined,
-  ) {}
+  ) {
+    this.depth = parent === undefined ? 1 : parent.depth + 1;
+  }
 
-  /** The OpenTelemetry span of this phase, when one was made (to add attributes or events). */
-  get span(): Span | undefined {
-    return this.interval?.span;
+  /** @internal Its record in the execution; undefined for a timer of a dropped call. */
+  get interval(): Interval | undefined {
+    return this.owner === undefined ? undefined : this;
   }
 
   /** True until stopped. */
@@ -46,7 +65,7 @@ export class PhaseTimer {
       reportDrop('phase-not-running', `stop() on phase "${this.name}" which is not running was ignored`);
       return undefined;
     }
-    this.durationMs = this.owner!.finishTimer(this);
+    this.durationMs = this.owner.finishTimer(this);
     return this.durationMs;
   }
 
@@ -57,5 +76,5 @@ export class PhaseTimer {
 
 /** A timer for a call that was dropped (bad name, after complete()): stopping it does nothing. */
 export function inertTimer(name: unknown): PhaseTimer {
-  return new PhaseTimer(typeof name === 'string' ? name : '<invalid>', undefined, undefined, undefined);
+  return new PhaseTimer(typeof name === 'string' ? name : '<invalid>', undefined, IntervalKind.Phase, NaN, undefined, undefined, undefined);
 }
