@@ -1,4 +1,4 @@
-import { BREAKDOWN_CATEGORIES, type BreakdownCategory } from './categories';
+import { BREAKDOWN_CATEGORIES, type BreakdownCategory, type PhaseCategory } from './categories';
 import type { Interval } from './interval';
 import { resolveCategory } from './resolve-categories';
 
@@ -60,10 +60,29 @@ function buffers(n: number): typeof scratch {
  * (nearly) in order, as sequential phases are. Runs at breakdown time, never per span.
  */
 export function partition(intervals: readonly Interval[], windowStart: number, windowEnd: number): CategoryTotals {
-  const totals = emptyTotals();
-  const length = Math.max(0, windowEnd - windowStart);
-  if (length === 0) return totals;
+  const t = partitionInto(intervals, windowStart, windowEnd, sums);
+  // A literal with named fields: stores keyed by a variable category name would be megamorphic.
+  return {
+    initialization: t[CODE.initialization],
+    tool_execution: t[CODE.tool_execution],
+    llm_processing: t[CODE.llm_processing],
+    websocket_notification: t[CODE.websocket_notification],
+    database_query: t[CODE.database_query],
+    external_api: t[CODE.external_api],
+    queue_wait: t[CODE.queue_wait],
+    overhead: t[OVERHEAD],
+    uncategorized: t[UNCATEGORIZED],
+  };
+}
 
+/** The category index of each BREAKDOWN_CATEGORIES entry, for reading partitionInto's output. */
+export const CATEGORY_INDEX: Readonly<Record<BreakdownCategory, number>> = CODE;
+
+/** partition() into `out` (milliseconds by BREAKDOWN_CATEGORIES index), allocating nothing; returns `out`. */
+export function partitionInto(intervals: readonly Interval[], windowStart: number, windowEnd: number, out: Float64Array): Float64Array {
+  out.fill(0);
+  const length = Math.max(0, windowEnd - windowStart);
+  if (length === 0) return out;
   const n = intervals.length;
   const { starts, ends, depths, cats, times, codes, order, active } = buffers(n);
   // Events: time, and a code = interval index × 2 + (0 closes, 1 opens). Closing sorts before
@@ -78,7 +97,7 @@ export function partition(intervals: readonly Interval[], windowStart: number, w
     ends[i] = e;
     depths[i] = iv.depth;
     const c = resolveCategory(iv); // in recording order: a parent is resolved before its children
-    cats[i] = c === undefined ? UNCATEGORIZED : CODE[c];
+    cats[i] = categoryCode(c);
     if (e > s) {
       times[m] = s;
       codes[m] = i * 2 + 1;
@@ -90,14 +109,13 @@ export function partition(intervals: readonly Interval[], windowStart: number, w
   }
   sortEvents(order, times, codes, m);
 
-  sums.fill(0);
   let cursor = windowStart;
   let winner = -1;
   let activeCount = 0;
   for (let k = 0; k < m; ) {
     const t = times[order[k]];
     if (t > cursor) {
-      sums[winner < 0 ? OVERHEAD : cats[winner]] += t - cursor;
+      out[winner < 0 ? OVERHEAD : cats[winner]] += t - cursor;
       cursor = t;
     }
     // Apply every event at this instant before choosing the next winner.
@@ -122,19 +140,37 @@ export function partition(intervals: readonly Interval[], windowStart: number, w
       if (winner < 0 || beats(c, winner, depths, ends, starts)) winner = c;
     }
   }
-  if (windowEnd > cursor) sums[winner < 0 ? OVERHEAD : cats[winner]] += windowEnd - cursor;
+  if (windowEnd > cursor) out[winner < 0 ? OVERHEAD : cats[winner]] += windowEnd - cursor;
 
   // Summing many float segments drifts by ~1e-12; give the drift to overhead so the partition is
   // exact against the window length, which is what users check.
   let others = 0;
-  for (let c = 0; c < sums.length; c++) {
-    if (c === OVERHEAD) continue;
-    totals[BREAKDOWN_CATEGORIES[c]] = sums[c];
-    others += sums[c];
-  }
+  for (let c = 0; c < out.length; c++) if (c !== OVERHEAD) others += out[c];
   const overhead = length - others;
-  totals.overhead = overhead > 0 ? overhead : 0;
-  return totals;
+  out[OVERHEAD] = overhead > 0 ? overhead : 0;
+  return out;
+}
+
+/** CODE[c] as a switch: a lookup keyed by a variable name is megamorphic, several times slower. */
+function categoryCode(c: PhaseCategory | undefined): number {
+  switch (c) {
+    case 'initialization':
+      return CODE.initialization;
+    case 'tool_execution':
+      return CODE.tool_execution;
+    case 'llm_processing':
+      return CODE.llm_processing;
+    case 'websocket_notification':
+      return CODE.websocket_notification;
+    case 'database_query':
+      return CODE.database_query;
+    case 'external_api':
+      return CODE.external_api;
+    case 'queue_wait':
+      return CODE.queue_wait;
+    default:
+      return UNCATEGORIZED;
+  }
 }
 
 /** Whether interval a wins an instant over interval b (both covering it); see partition(). */
