@@ -427,6 +427,11 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
   }
 
   private stopLatest(parallel: boolean, name: string, what: string): number | undefined {
+    if (!parallel) {
+      // Usually the phase being stopped is the innermost one started: no name lookup then.
+      const top = this.phaseStack.length ? this.phaseStack[this.phaseStack.length - 1] : undefined;
+      if (top !== undefined && top.name === name && top.slot!.latestPhase === top) return top.stop();
+    }
     const latest = typeof name === 'string' ? (this.book.latest(name, parallel) ?? this.book.latest(name.trim(), parallel)) : undefined;
     if (!latest) {
       reportDrop(`${what.replace(' ', '-')}-not-running`, `stopping ${what} ${describeForLog(name)} which is not running was ignored`);

@@ -170,4 +170,36 @@ describe('partition', () => {
     const ref = referencePartition(all, 2000);
     for (const c of BREAKDOWN_CATEGORIES) expect(Math.abs(t[c] - (ref[c] ?? 0))).toBeLessThan(1e-6);
   });
+
+  /** Sequential phases (touching, gaps, zero-length, the last maybe open), optionally followed by one that overlaps them. */
+  const sequenceArb = fc
+    .record({
+      steps: fc.array(fc.record({ gap: fc.constantFrom(0, 0, 0.5, 3), len: fc.constantFrom(0, 0.25, 1, 7), cat: fc.option(fc.constantFrom(...PHASE_CATEGORIES), { nil: undefined }) }), { maxLength: 30 }),
+      lastOpen: fc.boolean(),
+      overlapAt: fc.option(fc.double({ min: 0, max: 100, noNaN: true }), { nil: undefined }),
+    })
+    .map(({ steps, lastOpen, overlapAt }) => {
+      const r = root();
+      const all: Interval[] = [];
+      let t = 0;
+      for (const st of steps) {
+        t += st.gap;
+        all.push(iv(r, 'x', t, t + st.len, st.cat));
+        t += st.len;
+      }
+      if (lastOpen && all.length) (all[all.length - 1] as { end: number }).end = NaN;
+      if (overlapAt !== undefined) all.push(iv(r, 'late', overlapAt, overlapAt + 5, 'queue_wait', IntervalKind.ParallelTask));
+      return all;
+    });
+
+  it('agrees with the reference on sequential phases, and when one overlapping interval comes last (property)', () => {
+    fc.assert(
+      fc.property(sequenceArb, fc.double({ min: 0, max: 400, noNaN: true }), (intervals, end) => {
+        const t = partition(intervals, 0, end);
+        const ref = referencePartition(intervals, end);
+        for (const c of BREAKDOWN_CATEGORIES) expect(Math.abs(t[c] - (ref[c] ?? 0))).toBeLessThan(1e-6);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
