@@ -4,7 +4,7 @@ import { AggregationWindow, MetricType, TIME_METRIC_TYPES, type PerformanceMetri
 import { toAggregatedMetrics, type AggregatedMetrics } from './aggregated-metrics';
 import { resolveAggregatorOptions, type MetricsAggregatorOptions, type ResolvedAggregatorOptions } from './aggregator-options';
 import { bottleneckOf, rankBottlenecks, type Bottleneck } from './bottlenecks';
-import { breakdownObservations, isDuration } from './breakdown-observations';
+import { breakdownObservations, isDuration, observed } from './breakdown-observations';
 import { DedupeLedger } from './dedupe-ledger';
 import { MetricSeries } from './metric-series';
 import { METRIC_TYPES, metricTypeIndex } from './metric-type-index';
@@ -378,10 +378,12 @@ export class MetricsAggregator {
     if (!this.admit(t)) return;
     const agentName = typeof b.agentName === 'string' ? b.agentName : undefined;
     let covered = 0;
-    for (const o of breakdownObservations(b as unknown as Record<string, unknown>, total)) {
-      if (explicit & (1 << o.typeIndex)) continue;
-      this.record(o.typeIndex, o.value, t, executionId, agentName, BREAKDOWN_METADATA as Record<string, unknown>);
-      covered |= 1 << o.typeIndex;
+    const count = breakdownObservations(b as unknown as Record<string, unknown>, total);
+    const { typeIndex, value } = observed;
+    for (let k = 0; k < count; k++) {
+      if (explicit & (1 << typeIndex[k])) continue;
+      this.record(typeIndex[k], value[k], t, executionId, agentName, BREAKDOWN_METADATA as Record<string, unknown>);
+      covered |= 1 << typeIndex[k];
     }
     if (executionId !== undefined) this.ledger.noteBreakdown(executionId, covered);
   }

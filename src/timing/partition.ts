@@ -83,16 +83,34 @@ export function partitionInto(intervals: readonly Interval[], windowStart: numbe
   out.fill(0);
   const length = Math.max(0, windowEnd - windowStart);
   if (length === 0) return out;
-  const n = intervals.length;
-  if (partitionDisjoint(intervals, windowStart, windowEnd, length, out)) return out;
-  out.fill(0);
+  const from = disjointPrefix(intervals, windowStart, windowEnd, out);
+  if (from < intervals.length) {
+    // After a prefix, every interval left starts at or after the first of them.
+    const first = from === 0 ? windowStart : intervals[from].start;
+    sweep(intervals, from, first > windowStart ? first : windowStart, windowEnd, out);
+  }
+  // Summing many float segments drifts by ~1e-12; give the drift to overhead so the partition is
+  // exact against the window length, which is what users check.
+  let others = 0;
+  for (let c = 0; c < out.length; c++) if (c !== OVERHEAD) others += out[c];
+  const overhead = length - others;
+  out[OVERHEAD] = overhead > 0 ? overhead : 0;
+  return out;
+}
+
+/**
+ * The sweep over intervals[from…] within [windowStart, windowEnd], adding each category's time to
+ * `out` (its overhead entry is recomputed by the caller).
+ */
+function sweep(intervals: readonly Interval[], from: number, windowStart: number, windowEnd: number, out: Float64Array): void {
+  const n = intervals.length - from;
   const { starts, ends, depths, cats, times, codes, order, active } = buffers(n);
   // Events: time, and a code = interval index × 2 + (0 closes, 1 opens). Closing sorts before
   // opening at the same instant, which keeps zero-width overlaps out of the active set.
   let m = 0;
   let inOrder = true; // sequential phases arrive in order: no sort at all
   for (let i = 0; i < n; i++) {
-    const iv = intervals[i];
+    const iv = intervals[from + i];
     const s = iv.start > windowStart ? iv.start : windowStart;
     const rawEnd = iv.end === iv.end ? iv.end : windowEnd;
     const e = rawEnd < windowEnd ? rawEnd : windowEnd;
@@ -145,40 +163,54 @@ export function partitionInto(intervals: readonly Interval[], windowStart: numbe
     }
   }
   if (windowEnd > cursor) out[winner < 0 ? OVERHEAD : cats[winner]] += windowEnd - cursor;
-
-  // Summing many float segments drifts by ~1e-12; give the drift to overhead so the partition is
-  // exact against the window length, which is what users check.
-  let others = 0;
-  for (let c = 0; c < out.length; c++) if (c !== OVERHEAD) others += out[c];
-  const overhead = length - others;
-  out[OVERHEAD] = overhead > 0 ? overhead : 0;
-  return out;
 }
 
 /**
- * The common case in one pass: when no two intervals overlap (sequential phases, each on its own),
- * every instant has at most one covering interval, so each interval's clipped length is its
- * category's and the rest is overhead. Returns false, leaving `out` partly filled, as soon as two
- * intervals overlap.
+ * The common case without a sweep. Intervals are recorded in start order (both writers stamp them
+ * with the monotonic clock when they start), and sequential phases do not overlap: while that
+ * holds, each interval's clipped length is its category's. At the first interval that overlaps
+ * the one before it, the rest — from that one before — goes to the sweep, over the window from its
+ * start (every later interval starts after it, and every earlier one ended before it). Returns the
+ * index the sweep starts at (the length when none is needed) with the prefix's time in `out`; 0,
+ * with `out` cleared, when the intervals are not in start order.
  */
-function partitionDisjoint(intervals: readonly Interval[], windowStart: number, windowEnd: number, length: number, out: Float64Array): boolean {
+function disjointPrefix(intervals: readonly Interval[], windowStart: number, windowEnd: number, out: Float64Array): number {
+  const n = intervals.length;
+  let previousStart = -Infinity;
   let previousEnd = windowStart;
-  for (let i = 0; i < intervals.length; i++) {
+  let pending = -1; // the last interval with time, not yet added: a later one may overlap it
+  let pendingCategory = 0;
+  let pendingLength = 0;
+  for (let i = 0; i < n; i++) {
     const iv = intervals[i];
+    if (iv.start < previousStart) return unordered(out);
+    previousStart = iv.start;
     const s = iv.start > windowStart ? iv.start : windowStart;
     const rawEnd = iv.end === iv.end ? iv.end : windowEnd;
     const e = rawEnd < windowEnd ? rawEnd : windowEnd;
     const c = categoryCode(resolveCategory(iv)); // in recording order: a parent is resolved before its children
     if (e <= s) continue;
-    if (s < previousEnd) return false;
-    out[c] += e - s;
+    if (s < previousEnd) {
+      // Overlap: the sweep takes over from the pending interval; the rest must still be in order.
+      for (let k = i + 1; k < n; k++) {
+        if (intervals[k].start < previousStart) return unordered(out);
+        previousStart = intervals[k].start;
+      }
+      return pending;
+    }
+    if (pending >= 0) out[pendingCategory] += pendingLength;
+    pending = i;
+    pendingCategory = c;
+    pendingLength = e - s;
     previousEnd = e;
   }
-  let others = 0;
-  for (let c = 0; c < out.length; c++) if (c !== OVERHEAD) others += out[c];
-  const overhead = length - others;
-  out[OVERHEAD] = overhead > 0 ? overhead : 0;
-  return true;
+  if (pending >= 0) out[pendingCategory] += pendingLength;
+  return n;
+}
+
+function unordered(out: Float64Array): number {
+  out.fill(0);
+  return 0;
 }
 
 /** CODE[c] as a switch: a lookup keyed by a variable name is megamorphic, several times slower. */

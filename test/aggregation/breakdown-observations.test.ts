@@ -1,4 +1,4 @@
-import { breakdownObservations, isDuration } from '../../src/aggregation/breakdown-observations';
+import { breakdownObservations, isDuration, observed } from '../../src/aggregation/breakdown-observations';
 import { METRIC_TYPES } from '../../src/aggregation/metric-type-index';
 import { MetricType } from '../../src/types/metric-type';
 import { breakdown } from './support';
@@ -6,7 +6,9 @@ import { breakdown } from './support';
 describe('breakdownObservations', () => {
   it('maps totalMs, ttftMs and the seven categories (zeros included) to their MetricTypes', () => {
     const b = breakdown({ totalMs: 100, ttftMs: 30, llmProcessingMs: 60, databaseQueryMs: 10, websocketNotificationMs: 5 });
-    const got = Object.fromEntries(breakdownObservations(b as unknown as Record<string, unknown>, b.totalMs).map((o) => [METRIC_TYPES[o.typeIndex], o.value]));
+    const count = breakdownObservations(b as unknown as Record<string, unknown>, b.totalMs);
+    const got = Object.fromEntries(Array.from({ length: count }, (_, k) => [METRIC_TYPES[observed.typeIndex[k]], observed.value[k]]));
+    expect(count).toBe(9);
     expect(got).toEqual({
       [MetricType.TOTAL_EXECUTION]: 100,
       [MetricType.TTFT]: 30,
@@ -18,6 +20,12 @@ describe('breakdownObservations', () => {
       [MetricType.EXTERNAL_API]: 0,
       [MetricType.QUEUE_WAIT]: 0,
     });
+  });
+
+  it('leaves out a TTFT the breakdown does not have', () => {
+    const b = breakdown({ totalMs: 10 });
+    expect(breakdownObservations(b as unknown as Record<string, unknown>, b.totalMs)).toBe(8);
+    expect(METRIC_TYPES[observed.typeIndex[1]]).not.toBe(MetricType.TTFT);
   });
 
   it('isDuration accepts finite numbers ≥ 0 only', () => {

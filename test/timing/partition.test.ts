@@ -202,4 +202,40 @@ describe('partition', () => {
       { numRuns: 500 },
     );
   });
+
+  /** Intervals in start order, as collectors record them: runs of sequential phases, then nesting and overlap. */
+  const recordedArb = fc
+    .array(
+      fc.record({
+        gap: fc.constantFrom(0, 0.5, 2),
+        len: fc.constantFrom(0, 1, 4, 30),
+        parentPick: fc.nat(),
+        cat: fc.option(fc.constantFrom(...PHASE_CATEGORIES), { nil: undefined }),
+        kind: fc.constantFrom(IntervalKind.Phase, IntervalKind.ParallelTask, IntervalKind.Foreign),
+        open: fc.boolean(),
+      }),
+      { maxLength: 40 },
+    )
+    .map((specs) => {
+      const r = root();
+      const all: Interval[] = [];
+      let t = 0;
+      for (const s of specs) {
+        t += s.gap;
+        const parent = all.length && s.parentPick % 3 === 0 ? all[s.parentPick % all.length] : r;
+        all.push(iv(parent, 'x', t, s.open && s.parentPick % 5 === 0 ? NaN : t + s.len, s.cat, s.kind));
+      }
+      return all;
+    });
+
+  it('agrees with the reference on intervals in recording (start) order (property)', () => {
+    fc.assert(
+      fc.property(recordedArb, fc.double({ min: 0, max: 150, noNaN: true }), (intervals, end) => {
+        const t = partition(intervals, 0, end);
+        const ref = referencePartition(intervals, end);
+        for (const c of BREAKDOWN_CATEGORIES) expect(Math.abs(t[c] - (ref[c] ?? 0))).toBeLessThan(1e-6);
+      }),
+      { numRuns: 800 },
+    );
+  });
 });
