@@ -73,6 +73,7 @@ export default defineScenario({
   description: 'one execution (20 phases, 3 parallel tasks, TTFT) vs 24 bare OTel spans',
   // Rounds of the cases alternate, so load drifts on this shared machine hit them alike.
   interleave: true,
+  rounds: 11,
   cases: [
     {
       name: '24 bare OTel spans + BatchSpanProcessor',

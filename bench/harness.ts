@@ -47,7 +47,9 @@
  * feedback, so a loop shared by several cases turns polymorphic and slows them all, by an amount
  * that depends on the order they ran in.
  *
- * Ratios: for time, peer ns/op ÷ case ns/op (× faster than the peer when > 1); for each extra
+ * Ratios: for time, peer ns/op ÷ case ns/op (× faster than the peer when > 1) — for cases timed
+ * interleaved with their peer, the median over rounds of that round's ratio (a paired comparison:
+ * the two ran side by side, so a load drift during the run cancels out); for each extra
  * figure both report, peer ÷ case (so > 1 is better, all figures being lower-is-better). A ratio
  * against a peer figure of 0 is omitted.
  */
@@ -168,7 +170,7 @@ export function heapUsed(): number {
 }
 
 /**
- * Warm-up then timed rounds of `cases`, interleaved round by round; sorted ns/op samples per case.
+ * Warm-up then timed rounds of `cases`, interleaved round by round; ns/op samples per case, in round order.
  * With several cases a GC runs before every round, so no case inherits another's garbage.
  */
 async function timeInterleaved(cases: readonly BenchCase[], warmup: number, rounds: number, gcEachRound: boolean): Promise<Map<BenchCase, number[]>> {
@@ -187,7 +189,6 @@ async function timeInterleaved(cases: readonly BenchCase[], warmup: number, roun
       if (r >= warmup) samples.get(c)?.push(elapsed / (c.ops as number));
     }
   }
-  for (const list of samples.values()) list.sort((a, b) => a - b);
   return samples;
 }
 
@@ -196,6 +197,9 @@ function medianOf(sorted: readonly number[]): number {
   const n = sorted.length;
   return n % 2 ? sorted[n >> 1] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 }
+
+/** Per-round samples of cases timed interleaved with others, for paired ratios. */
+const roundSamples = new Map<BenchCase, number[]>();
 
 /** Runs one batch of cases: their setups, their rounds (interleaved), then measure and teardown each. */
 async function runBatch(s: Scenario, batch: readonly BenchCase[], group: (c: BenchCase) => string, warmup: number, rounds: number, into: Map<BenchCase, CaseResult>): Promise<void> {
@@ -207,7 +211,9 @@ async function runBatch(s: Scenario, batch: readonly BenchCase[], group: (c: Ben
   const samples = await timeInterleaved(batch.filter((c) => c.run), warmup, rounds, batch.length > 1);
   for (const c of batch) {
     let timing: Timing | undefined;
-    const list = samples.get(c);
+    const inRounds = samples.get(c);
+    if (inRounds && batch.length > 1) roundSamples.set(c, inRounds);
+    const list = inRounds ? [...inRounds].sort((a, b) => a - b) : undefined;
     if (list && list.length > 0) {
       const median = medianOf(list);
       timing = { medianNsPerOp: median, minNsPerOp: list[0], maxNsPerOp: list[list.length - 1], opsPerSec: 1e9 / median, rounds, ops: c.ops as number };
@@ -245,10 +251,20 @@ export async function runScenario(s: Scenario, log: (line: string) => void = () 
     }
   }
   const list = s.cases.map((c) => results.get(c) as CaseResult);
-  for (const r of list) {
-    const peer = list.find((p) => p.peer && p.group === r.group);
+  for (const [k, r] of list.entries()) {
+    const peerIndex = list.findIndex((p) => p.peer && p.group === r.group);
+    const peer = list[peerIndex];
     if (!peer || peer === r) continue;
-    if (peer.timing && r.timing) r.ratios.time = peer.timing.medianNsPerOp / r.timing.medianNsPerOp;
+    if (peer.timing && r.timing) {
+      // Cases timed round by round beside their peer: the median of the per-round ratios, which a
+      // load drift over the run moves far less than the ratio of two medians.
+      const mine = roundSamples.get(s.cases[k]);
+      const theirs = roundSamples.get(s.cases[peerIndex]);
+      r.ratios.time =
+        mine && theirs && mine.length === theirs.length
+          ? medianOf(mine.map((v, i) => theirs[i] / v).sort((a, b) => a - b))
+          : peer.timing.medianNsPerOp / r.timing.medianNsPerOp;
+    }
     for (const [k, v] of Object.entries(r.figures)) {
       const pv = peer.figures[k];
       if (pv !== undefined && pv !== 0 && v !== 0) r.ratios[k] = pv / v;
