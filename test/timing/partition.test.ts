@@ -151,15 +151,20 @@ describe('partition', () => {
     return out;
   }
 
-  it('gives every instant to the deepest, then latest-ending, covering interval (property, against a reference)', () => {
+  /** Property: partition() agrees with the reference, category by category, on every generated tree. */
+  function checkAgainstReference(arb: fc.Arbitrary<Interval[]>, maxEnd: number, numRuns: number): void {
     fc.assert(
-      fc.property(treeArb, fc.double({ min: 0, max: 1200, noNaN: true }), (intervals, end) => {
+      fc.property(arb, fc.double({ min: 0, max: maxEnd, noNaN: true }), (intervals, end) => {
         const t = partition(intervals, 0, end);
         const ref = referencePartition(intervals, end);
         for (const c of BREAKDOWN_CATEGORIES) expect(Math.abs(t[c] - (ref[c] ?? 0))).toBeLessThan(1e-6);
       }),
-      { numRuns: 500 },
+      { numRuns },
     );
+  }
+
+  it('gives every instant to the deepest, then latest-ending, covering interval (property, against a reference)', () => {
+    checkAgainstReference(treeArb, 1200, 500);
   });
 
   it('sorts far-from-ordered events too (many concurrent spans, built-in sort fallback)', () => {
@@ -193,14 +198,7 @@ describe('partition', () => {
     });
 
   it('agrees with the reference on sequential phases, and when one overlapping interval comes last (property)', () => {
-    fc.assert(
-      fc.property(sequenceArb, fc.double({ min: 0, max: 400, noNaN: true }), (intervals, end) => {
-        const t = partition(intervals, 0, end);
-        const ref = referencePartition(intervals, end);
-        for (const c of BREAKDOWN_CATEGORIES) expect(Math.abs(t[c] - (ref[c] ?? 0))).toBeLessThan(1e-6);
-      }),
-      { numRuns: 500 },
-    );
+    checkAgainstReference(sequenceArb, 400, 500);
   });
 
   /** Intervals in start order, as collectors record them: runs of sequential phases, then nesting and overlap. */
@@ -229,13 +227,6 @@ describe('partition', () => {
     });
 
   it('agrees with the reference on intervals in recording (start) order (property)', () => {
-    fc.assert(
-      fc.property(recordedArb, fc.double({ min: 0, max: 150, noNaN: true }), (intervals, end) => {
-        const t = partition(intervals, 0, end);
-        const ref = referencePartition(intervals, end);
-        for (const c of BREAKDOWN_CATEGORIES) expect(Math.abs(t[c] - (ref[c] ?? 0))).toBeLessThan(1e-6);
-      }),
-      { numRuns: 800 },
-    );
+    checkAgainstReference(recordedArb, 150, 800);
   });
 });
