@@ -19,7 +19,7 @@ function cell(c: CaseResult): string[] {
     t ? `${formatNs(t.medianNsPerOp)} (${formatNs(t.minNsPerOp)} – ${formatNs(t.maxNsPerOp)})` : '–',
     t ? formatOps(t.opsPerSec) : '–',
     Object.entries(c.figures).map(([k, v]) => `${k}: ${formatFigure(k, v)}`).join('<br>') || '–',
-    Object.entries(c.ratios).map(([k, v]) => describeRatio(k, v)).join('<br>') || (c.peer ? 'baseline' : '–'),
+    Object.entries(c.ratios).map(([k, v]) => describeRatio(k, v)).join('<br>').replace('<br>(', ' (') || (c.peer ? 'baseline' : '–'),
   ];
 }
 
@@ -56,6 +56,7 @@ export function describeRatio(key: string, r: number): string {
   const better = r >= 1;
   const factor = formatRatio(better ? r : 1 / r);
   if (key === 'time') return `${factor} ${better ? 'faster' : 'slower'}`;
+  if (key === 'timeOfMedians') return `(medians: ${factor} ${better ? 'faster' : 'slower'})`;
   return `${factor} ${better ? 'smaller' : 'larger'} (${key})`;
 }
 
@@ -70,7 +71,7 @@ export function renderCompact(results: ResultsFile, scenario: string): string | 
     const result = [t ? `${formatNs(t.medianNsPerOp)}/op (${formatOps(t.opsPerSec)}/s)` : '', ...Object.entries(c.figures).slice(0, 1).map(([k, v]) => `${k} ${formatFigure(k, v)}`)]
       .filter(Boolean)
       .join(', ');
-    const vs = Object.entries(c.ratios).map(([k, v]) => describeRatio(k, v)).join(', ') || (c.peer ? 'peer' : '–');
+    const vs = Object.entries(c.ratios).map(([k, v]) => describeRatio(k, v)).join(', ').replace(', (', ' (') || (c.peer ? 'peer' : '–');
     lines.push(`| ${c.group} | ${c.name} | ${result} | ${vs} |`);
   }
   const m = results.machine;

@@ -49,7 +49,8 @@
  *
  * Ratios: for time, peer ns/op ÷ case ns/op (× faster than the peer when > 1) — for cases timed
  * interleaved with their peer, the median over rounds of that round's ratio (a paired comparison:
- * the two ran side by side, so a load drift during the run cancels out); for each extra
+ * the two ran side by side, so a load drift during the run cancels out), with the ratio of the
+ * two medians beside it as `timeOfMedians`; for each extra
  * figure both report, peer ÷ case (so > 1 is better, all figures being lower-is-better). A ratio
  * against a peer figure of 0 is omitted.
  */
@@ -260,10 +261,11 @@ export async function runScenario(s: Scenario, log: (line: string) => void = () 
       // load drift over the run moves far less than the ratio of two medians.
       const mine = roundSamples.get(s.cases[k]);
       const theirs = roundSamples.get(s.cases[peerIndex]);
-      r.ratios.time =
-        mine && theirs && mine.length === theirs.length
-          ? medianOf(mine.map((v, i) => theirs[i] / v).sort((a, b) => a - b))
-          : peer.timing.medianNsPerOp / r.timing.medianNsPerOp;
+      const ofMedians = peer.timing.medianNsPerOp / r.timing.medianNsPerOp;
+      if (mine && theirs && mine.length === theirs.length) {
+        r.ratios.time = medianOf(mine.map((v, i) => theirs[i] / v).sort((a, b) => a - b));
+        r.ratios.timeOfMedians = ofMedians; // shown beside it: the two differ when rounds vary a lot
+      } else r.ratios.time = ofMedians;
     }
     for (const [k, v] of Object.entries(r.figures)) {
       const pv = peer.figures[k];

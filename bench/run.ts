@@ -47,7 +47,7 @@ export function formatRatio(r: number): string {
 function row(c: CaseResult): string[] {
   const t = c.timing;
   const figures = Object.entries(c.figures).map(([k, v]) => `${k} ${formatFigure(k, v)}`).join(', ');
-  const ratios = Object.entries(c.ratios).map(([k, v]) => `${k === 'time' ? 'speed' : k} ${formatRatio(v)}`).join(', ');
+  const ratios = Object.entries(c.ratios).map(([k, v]) => `${k === 'time' ? 'speed' : k === 'timeOfMedians' ? 'speed (medians)' : k} ${formatRatio(v)}`).join(', ');
   return [
     c.group,
     `${c.name}${c.peer ? ' (peer)' : ''}`,
