@@ -51,14 +51,6 @@ export function labelsFor(agentName: string, outcome: Outcome): LabelSets {
   return outcome === 'error' ? entry.error : entry.success;
 }
 
-/** The attribute set for (agent, outcome[, category]); the same object every time. */
-export function metricAttributes(agentName: string, outcome: Outcome, category?: string): Attributes {
-  const sets = labelsFor(agentName, outcome);
-  if (category === undefined) return sets.base;
-  const at = BREAKDOWN_CATEGORIES.indexOf(category as (typeof BREAKDOWN_CATEGORIES)[number]);
-  return at >= 0 ? sets.byCategory[at] : sets.base;
-}
-
 /** How many distinct agent label values are in use (including the overflow value). */
 export function agentLabelCount(): number {
   return agents.size;

@@ -5,20 +5,6 @@ import { resolveCategory } from './resolve-categories';
 /** Milliseconds per breakdown category over one execution window. */
 export type CategoryTotals = Record<BreakdownCategory, number>;
 
-export function emptyTotals(): CategoryTotals {
-  return {
-    initialization: 0,
-    tool_execution: 0,
-    llm_processing: 0,
-    websocket_notification: 0,
-    database_query: 0,
-    external_api: 0,
-    queue_wait: 0,
-    overhead: 0,
-    uncategorized: 0,
-  };
-}
-
 /** Index of each category in BREAKDOWN_CATEGORIES: the sweep sums into a typed array by index,
  *  which is several times cheaper than keyed stores into an object. */
 const CODE = Object.freeze(Object.fromEntries(BREAKDOWN_CATEGORIES.map((c, i) => [c, i])) as Record<BreakdownCategory, number>);
@@ -56,8 +42,9 @@ function buffers(n: number): typeof scratch {
  *   — the one the parent is actually waiting for — then the one that started first;
  * - the winner's category (see resolveCategories), or `uncategorized` when it has none.
  * Open intervals (end NaN) run to `windowEnd`. The result sums to the window length.
- * A sweep over start/end events: O(n log n) in the number of intervals, O(n) when they are already
- * (nearly) in order, as sequential phases are. Runs at breakdown time, never per span.
+ * Sequential phases take one pass (disjointPrefix); from the first overlap on, a sweep over
+ * start/end events: O(n log n) in the number of intervals, O(n) when they are (nearly) in order.
+ * Runs at breakdown time, never per span.
  */
 export function partition(intervals: readonly Interval[], windowStart: number, windowEnd: number): CategoryTotals {
   const t = partitionInto(intervals, windowStart, windowEnd, sums);
@@ -75,11 +62,8 @@ export function partition(intervals: readonly Interval[], windowStart: number, w
   };
 }
 
-/** The category index of each BREAKDOWN_CATEGORIES entry, for reading partitionInto's output. */
-export const CATEGORY_INDEX: Readonly<Record<BreakdownCategory, number>> = CODE;
-
 /** partition() into `out` (milliseconds by BREAKDOWN_CATEGORIES index), allocating nothing; returns `out`. */
-export function partitionInto(intervals: readonly Interval[], windowStart: number, windowEnd: number, out: Float64Array): Float64Array {
+function partitionInto(intervals: readonly Interval[], windowStart: number, windowEnd: number, out: Float64Array): Float64Array {
   out.fill(0);
   const length = Math.max(0, windowEnd - windowStart);
   if (length === 0) return out;
