@@ -14,12 +14,14 @@ export interface BreakdownObservations {
 
 const TOTAL = metricTypeIndex(MetricType.TOTAL_EXECUTION) as number;
 const TTFT = metricTypeIndex(MetricType.TTFT) as number;
-const CATEGORIES = PHASE_CATEGORIES.map((c) => ({
-  field: CATEGORY_FIELD[c],
-  typeIndex: metricTypeIndex(CATEGORY_METRIC_TYPE[c]) as number,
-}));
+/** MetricType index of each phase category, for the named reads below. */
+const INDEX = Object.fromEntries(PHASE_CATEGORIES.map((c) => [c, metricTypeIndex(CATEGORY_METRIC_TYPE[c]) as number])) as Record<
+  (typeof PHASE_CATEGORIES)[number],
+  number
+>;
+
 /** Where breakdownObservations() writes. */
-export const observed: BreakdownObservations = { typeIndex: new Int32Array(2 + CATEGORIES.length), value: new Float64Array(2 + CATEGORIES.length) };
+export const observed: BreakdownObservations = { typeIndex: new Int32Array(2 + PHASE_CATEGORIES.length), value: new Float64Array(2 + PHASE_CATEGORIES.length) };
 
 /**
  * The observations of a TimingBreakdown, written into `observed` (valid until the next call);
@@ -43,14 +45,26 @@ export function breakdownObservations(b: Record<string, unknown>, totalMs: numbe
       value[n++] = ttft;
     } else reportInvalid('ttftMs', ttft);
   }
-  for (let k = 0; k < CATEGORIES.length; k++) {
-    const v = b[CATEGORIES[k].field];
-    if (isDuration(v)) {
-      typeIndex[n] = CATEGORIES[k].typeIndex;
-      value[n++] = v;
-    } else reportInvalid(CATEGORIES[k].field, v);
-  }
+  // Each field read by name: a read keyed by a variable field name would be megamorphic.
+  n = take(n, b.initializationMs, INDEX.initialization, CATEGORY_FIELD.initialization);
+  n = take(n, b.toolExecutionMs, INDEX.tool_execution, CATEGORY_FIELD.tool_execution);
+  n = take(n, b.llmProcessingMs, INDEX.llm_processing, CATEGORY_FIELD.llm_processing);
+  n = take(n, b.websocketNotificationMs, INDEX.websocket_notification, CATEGORY_FIELD.websocket_notification);
+  n = take(n, b.databaseQueryMs, INDEX.database_query, CATEGORY_FIELD.database_query);
+  n = take(n, b.externalApiMs, INDEX.external_api, CATEGORY_FIELD.external_api);
+  n = take(n, b.queueWaitMs, INDEX.queue_wait, CATEGORY_FIELD.queue_wait);
   return n;
+}
+
+/** Appends one category's observation when its value is valid (else reports it); the new count. */
+function take(n: number, v: unknown, typeIndex: number, field: string): number {
+  if (!isDuration(v)) {
+    reportInvalid(field, v);
+    return n;
+  }
+  observed.typeIndex[n] = typeIndex;
+  observed.value[n] = v;
+  return n + 1;
 }
 
 /** A finite number ≥ 0. */

@@ -75,9 +75,13 @@ export class DedupeLedger {
     return word & BREAKDOWN_RECORDED ? undefined : word & TYPES_MASK;
   }
 
-  /** Notes that the execution's breakdown was recorded, covering the types in `coveredMask`. */
-  noteBreakdown(executionId: string, coveredMask: number): void {
-    this.put(executionId, this.get(executionId) | BREAKDOWN_RECORDED | (coveredMask << COVERED_SHIFT));
+  /**
+   * Notes that the execution's breakdown was recorded, covering the types in `coveredMask`;
+   * `explicitMask` is what explicitTypes() returned just before (nothing wrote to the ledger since),
+   * which spares a second lookup.
+   */
+  noteBreakdown(executionId: string, coveredMask: number, explicitMask: number): void {
+    this.put(executionId, explicitMask | BREAKDOWN_RECORDED | (coveredMask << COVERED_SHIFT));
   }
 
   /** Forgets every object and execution. */
@@ -105,7 +109,8 @@ export class DedupeLedger {
   /** Writes to the current generation (which shadows the previous one), rolling over when full. */
   private put(executionId: string, word: number): void {
     if (this.generationSize === 0) return;
-    if (!this.current.has(executionId) && this.current.size >= this.generationSize) {
+    // (The size test first: while the generation has room, no lookup is needed.)
+    if (this.current.size >= this.generationSize && !this.current.has(executionId)) {
       this.previous = this.current;
       this.current = new Map();
     }

@@ -385,7 +385,7 @@ export class MetricsAggregator {
       this.record(typeIndex[k], value[k], t, executionId, agentName, BREAKDOWN_METADATA as Record<string, unknown>);
       covered |= 1 << typeIndex[k];
     }
-    if (executionId !== undefined) this.ledger.noteBreakdown(executionId, covered);
+    if (executionId !== undefined) this.ledger.noteBreakdown(executionId, covered, explicit);
   }
 
   private record(

@@ -21,7 +21,7 @@ describe('DedupeLedger', () => {
     expect(l.noteExplicit('a', 3)).toBe(true);
     expect(l.noteExplicit('a', 3)).toBe(true); // more operations of the same type are fine
     expect(l.explicitTypes('a')).toBe(1 << 3);
-    l.noteBreakdown('a', (1 << 1) | (1 << 5));
+    l.noteBreakdown('a', (1 << 1) | (1 << 5), 1 << 3);
     expect(l.explicitTypes('a')).toBeUndefined(); // breakdown recorded
     expect(l.noteExplicit('a', 5)).toBe(false); // the breakdown covered type 5
     expect(l.noteExplicit('a', 3)).toBe(true); // type 3 was the explicit source
@@ -30,7 +30,7 @@ describe('DedupeLedger', () => {
 
   it('holds at most maxExecutions entries and keeps the recently used', () => {
     const l = new DedupeLedger(100, 'none');
-    l.noteBreakdown('keep', 1);
+    l.noteBreakdown('keep', 1, l.explicitTypes('keep') as number);
     for (let i = 0; i < 10_000; i++) {
       l.noteExplicit(`e${i}`, 0);
       if (i % 40 === 0) l.explicitTypes('keep'); // a read refreshes it
@@ -42,7 +42,7 @@ describe('DedupeLedger', () => {
 
   it('maxExecutions 0 disables the ledger', () => {
     const l = new DedupeLedger(0, 'none');
-    l.noteBreakdown('a', 1);
+    l.noteBreakdown('a', 1, 0);
     expect(l.explicitTypes('a')).toBe(0);
     expect(l.size).toBe(0);
   });
