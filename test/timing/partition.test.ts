@@ -74,16 +74,21 @@ describe('partition', () => {
     expect(sum(partition([], 5, 5))).toBe(0);
   });
 
+  /** What every generated interval draws: its parent, category, kind, and whether it is still open. */
+  const traits = {
+    parentPick: fc.nat(),
+    cat: fc.option(fc.constantFrom(...PHASE_CATEGORIES), { nil: undefined }),
+    kind: fc.constantFrom(IntervalKind.Phase, IntervalKind.ParallelTask, IntervalKind.Foreign),
+    open: fc.boolean(),
+  };
+
   /** Random trees of phases, tasks and foreign spans, each inside its parent or overlapping it. */
   const treeArb = fc
     .array(
       fc.record({
-        parentPick: fc.nat(),
+        ...traits,
         a: fc.double({ min: 0, max: 1000, noNaN: true }),
         b: fc.double({ min: 0, max: 1000, noNaN: true }),
-        cat: fc.option(fc.constantFrom(...PHASE_CATEGORIES), { nil: undefined }),
-        kind: fc.constantFrom(IntervalKind.Phase, IntervalKind.ParallelTask, IntervalKind.Foreign),
-        open: fc.boolean(),
       }),
       { maxLength: 40 },
     )
@@ -205,12 +210,9 @@ describe('partition', () => {
   const recordedArb = fc
     .array(
       fc.record({
+        ...traits,
         gap: fc.constantFrom(0, 0.5, 2),
         len: fc.constantFrom(0, 1, 4, 30),
-        parentPick: fc.nat(),
-        cat: fc.option(fc.constantFrom(...PHASE_CATEGORIES), { nil: undefined }),
-        kind: fc.constantFrom(IntervalKind.Phase, IntervalKind.ParallelTask, IntervalKind.Foreign),
-        open: fc.boolean(),
       }),
       { maxLength: 40 },
     )
