@@ -12,7 +12,7 @@ import {
   ATTR_PHASE_CLOSED_BY_COMPLETE,
   EVENT_FIRST_TOKEN,
 } from '../otel/names';
-import { defaultTracer, endSpan, markSpanError, phaseSpanShape, spanOptions, startOwnSpan } from '../otel/own-spans';
+import { defaultTracer, endSpan, markSpanError, phaseSpanShape, spanOptions, startOwnSpan, type PhaseSpanShape } from '../otel/own-spans';
 import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_OPERATION_NAME,
@@ -28,9 +28,9 @@ import { activeScope, runInScope, type ExecutionScope } from './execution-scope'
 import { ExecutionState } from './execution-state';
 import { IntervalKind, type Interval } from './interval';
 import { partition } from './partition';
-import { PhaseBook } from './phase-book';
+import { PhaseBook, type NameSlot } from './phase-book';
 import { inertTimer, PhaseTimer, type TimerOwner } from './phase-timer';
-import { TimingBreakdown } from './timing-breakdown';
+import { createPhaseDurations, TimingBreakdown } from './timing-breakdown';
 
 /** Options of an execution timing collector. */
 export interface ExecutionTimingCollectorOptions {
@@ -400,13 +400,20 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     const timer = new PhaseTimer(clean, this, kind, monotonicNow(), parent ?? this.state.root, category, metricType);
     this.state.intervals.push(timer);
     if (this.tracer) {
-      const shape = phaseSpanShape(clean, category, kind === IntervalKind.ParallelTask, metadata);
+      const shape = this.spanShape(clean, category, kind === IntervalKind.ParallelTask, metadata, slot);
       const parentSpan = (parent ?? this.state.root).span;
       timer.span = startOwnSpan(this.tracer, shape.spanName, shape.options, this.contextOf(parent), parentSpan !== undefined);
     }
     this.book.add(timer, slot);
     if (onStack) this.phaseStack.push(timer);
     return timer;
+  }
+
+  /** The span shape of a phase; the name's slot keeps the metadata-less one of its own category. */
+  private spanShape(name: string, category: PhaseCategory | undefined, parallel: boolean, metadata: unknown, slot: NameSlot | undefined): PhaseSpanShape {
+    if (metadata !== undefined || slot === undefined || category !== slot.nameCategory) return phaseSpanShape(name, category, parallel, metadata);
+    if (parallel) return (slot.taskShape ??= phaseSpanShape(name, category, true, undefined));
+    return (slot.phaseShape ??= phaseSpanShape(name, category, false, undefined));
   }
 
   /**
@@ -470,7 +477,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
   private computeBreakdown(end: number, outcome?: 'success' | 'error'): TimingBreakdown {
     const s = this.state;
     const totals = partition(s.intervals, s.startMs, end);
-    const phases = Object.create(null) as Record<string, number>;
+    const phases = createPhaseDurations();
     this.book.totalsInto(phases);
     const open: string[] = [...this.closedByComplete];
     for (const t of this.book.running()) {

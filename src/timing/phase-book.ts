@@ -1,5 +1,6 @@
 import { reportDrop } from '../internal/diag';
 import { limits } from '../internal/limits';
+import type { PhaseSpanShape } from '../otel/own-spans';
 import { categoryFromName, type PhaseCategory } from './categories';
 import { IntervalKind } from './interval';
 import type { PhaseTimer } from './phase-timer';
@@ -16,6 +17,10 @@ export interface NameSlot {
   counted: boolean;
   /** The category the name itself stands for, if any (looked up once per name). */
   readonly nameCategory: PhaseCategory | undefined;
+  /** Span shapes of the name's phases and tasks without metadata, once made (a start then skips
+   *  the process-wide shape cache's lookups). */
+  phaseShape: PhaseSpanShape | undefined;
+  taskShape: PhaseSpanShape | undefined;
 }
 
 /**
@@ -35,7 +40,15 @@ export class PhaseBook {
   /** Records a timer that just started; `slot` is find(timer.name) when the caller already has it. */
   add(timer: PhaseTimer, slot: NameSlot | undefined): void {
     if (slot === undefined) {
-      slot = { latestPhase: undefined, latestTask: undefined, total: 0, counted: false, nameCategory: categoryFromName(timer.name) };
+      slot = {
+        latestPhase: undefined,
+        latestTask: undefined,
+        total: 0,
+        counted: false,
+        nameCategory: categoryFromName(timer.name),
+        phaseShape: undefined,
+        taskShape: undefined,
+      };
       this.slots.set(timer.name, slot);
     }
     timer.slot = slot;

@@ -33,6 +33,17 @@ export interface TimingBreakdownData {
   foreignSpanCount: number;
 }
 
+/** Objects with no Object.prototype above them, so any phase name (even `__proto__`) is plain data.
+ *  Made by a constructor rather than Object.create(null), whose objects start in slow dictionary
+ *  mode: filling one costs about three times as much. */
+const PhaseDurations = function PhaseDurations(this: object) {} as unknown as new () => Record<string, number>;
+PhaseDurations.prototype = Object.create(null) as object;
+
+/** An empty `phases` record (see PhaseDurations). */
+export function createPhaseDurations(): Record<string, number> {
+  return new PhaseDurations();
+}
+
 /**
  * Where an execution's wall-clock time went. The category fields partition `totalMs`: they always
  * sum to it (to floating-point rounding).
@@ -51,7 +62,7 @@ export class TimingBreakdown implements TimingBreakdownData {
   overheadMs = 0;
   uncategorizedMs = 0;
   ttftMs?: number;
-  phases: Record<string, number> = Object.create(null) as Record<string, number>;
+  phases: Record<string, number> = createPhaseDurations();
   startedAt = 0;
   completed = false;
   outcome?: 'success' | 'error';
