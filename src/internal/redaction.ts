@@ -25,6 +25,21 @@ const settings: Required<Omit<RedactionOptions, 'redact'>> & Pick<RedactionOptio
   hashUserIds: false,
 };
 
+/** Whether each metadata key seen is one to redact: keys repeat (the same few per phase), and a
+ *  Map lookup is several times cheaper than the pattern. Bounded; cleared when the rule changes. */
+const keyVerdicts = new Map<string, boolean>();
+const MAX_KEY_VERDICTS = 1024;
+
+function isRedactedKey(key: string): boolean {
+  let verdict = keyVerdicts.get(key);
+  if (verdict === undefined) {
+    settings.keys.lastIndex = 0;
+    verdict = settings.keys.test(key);
+    if (keyVerdicts.size < MAX_KEY_VERDICTS) keyVerdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
 /** Installs redaction options process-wide (startAgentTelemetry calls this). */
 export function configureRedaction(options: RedactionOptions = {}): void {
   if (options.keys !== undefined && !(options.keys instanceof RegExp)) {
@@ -37,6 +52,7 @@ export function configureRedaction(options: RedactionOptions = {}): void {
   settings.replacement = options.replacement ?? '[REDACTED]';
   settings.redact = options.redact;
   settings.hashUserIds = options.hashUserIds ?? false;
+  keyVerdicts.clear();
 }
 
 /** The value to keep for a metadata key, after redaction; `undefined` drops the key. */
@@ -50,8 +66,7 @@ export function redactValue(key: string, value: unknown): unknown {
       return undefined;
     }
   }
-  settings.keys.lastIndex = 0;
-  return settings.keys.test(key) ? settings.replacement : value;
+  return isRedactedKey(key) ? settings.replacement : value;
 }
 
 /** What a user id looks like on a span: as given, or hashed when hashUserIds is on. */
