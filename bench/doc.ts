@@ -33,7 +33,7 @@ export function render(results: ResultsFile): string {
     `Measured ${results.date.slice(0, 10)} on ${m.cpu} (${m.cores} cores, ${m.memoryGb} GB, ${m.platform}/${m.arch}), Node ${results.node} (V8 ${results.v8})` +
       `${results.gcExposed ? ', with --expose-gc' : ''}.`,
     '',
-    'Method (bench/harness.ts): per case, warm-up rounds then ≥ 7 timed rounds; the median ns/op with min – max; GC between cases; long loops yield to the event loop every 65 536 iterations. "vs peer" compares each case with the peer of its group (faster/slower for time, smaller/larger for the other figures, all of which are lower-is-better).',
+    'Method (bench/harness.ts): per case, warm-up rounds then ≥ 7 timed rounds; the median ns/op with min – max; GC between cases; long loops yield to the event loop every 65 536 iterations. "vs peer" compares each case with the peer of its group (faster/slower for time, smaller/larger for the other figures, all of which are lower-is-better). In scenarios whose cases run round by round beside their peer, the time comparison is the median of the per-round ratios, with the ratio of the two medians in brackets.',
     '',
   ];
   for (const s of results.scenarios) {
