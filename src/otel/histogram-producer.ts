@@ -11,10 +11,10 @@ import {
   type MetricDescriptor,
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
-import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD } from '../timing/categories';
 import type { TimingBreakdown } from '../timing/timing-breakdown';
 import type { BucketPlan } from './buckets';
-import { labelsFor, type LabelSets, type Outcome } from './label-limiter';
+import type { Outcome } from './label-limiter';
+import { recordBreakdown } from './record-breakdown';
 import { HISTOGRAM_DESCRIPTIONS, METRIC_EXECUTION_DURATION, METRIC_PHASE_DURATION, METRIC_TTFT, SCOPE_NAME } from './names';
 import { VERSION } from '../version';
 
@@ -130,31 +130,26 @@ function descriptor(name: string): MetricDescriptor {
  * its own MeterProvider (with agentTimingViews()).
  */
 export class ExecutionHistogramProducer implements MetricProducer {
-  private readonly execution: PreAggregatedHistogram;
-  private readonly phase: PreAggregatedHistogram;
-  private readonly ttft: PreAggregatedHistogram;
+  private readonly histograms: { readonly execution: PreAggregatedHistogram; readonly phase: PreAggregatedHistogram; readonly ttft: PreAggregatedHistogram };
 
   constructor(plan: BucketPlan, cardinalityLimit = 2000) {
-    this.execution = new PreAggregatedHistogram(descriptor(METRIC_EXECUTION_DURATION), plan.execution, cardinalityLimit);
-    this.phase = new PreAggregatedHistogram(descriptor(METRIC_PHASE_DURATION), plan.phase, cardinalityLimit);
-    this.ttft = new PreAggregatedHistogram(descriptor(METRIC_TTFT), plan.ttft, cardinalityLimit);
+    this.histograms = {
+      execution: new PreAggregatedHistogram(descriptor(METRIC_EXECUTION_DURATION), plan.execution, cardinalityLimit),
+      phase: new PreAggregatedHistogram(descriptor(METRIC_PHASE_DURATION), plan.phase, cardinalityLimit),
+      ttft: new PreAggregatedHistogram(descriptor(METRIC_TTFT), plan.ttft, cardinalityLimit),
+    };
   }
 
-  /** Records a completed execution: duration, TTFT and each category with time in it (seconds). */
+  /** Records a completed execution, as SDK instruments would (see recordBreakdown). */
   recordExecution(b: TimingBreakdown, outcome: Outcome): void {
-    const labels: LabelSets = labelsFor(b.agentName, outcome);
-    this.execution.record(b.totalMs / 1000, labels.base);
-    if (b.ttftMs !== undefined) this.ttft.record(b.ttftMs / 1000, labels.base);
-    for (let c = 0; c < BREAKDOWN_CATEGORIES.length; c++) {
-      const ms = b[CATEGORY_FIELD[BREAKDOWN_CATEGORIES[c]]];
-      if (ms > 0) this.phase.record(ms / 1000, labels.byCategory[c]);
-    }
+    recordBreakdown(b, outcome, this.histograms);
   }
 
   collect(): Promise<CollectionResult> {
     const end = hrTime();
     const metrics: HistogramMetricData[] = [];
-    for (const h of [this.execution, this.phase, this.ttft]) {
+    const { execution, phase, ttft } = this.histograms;
+    for (const h of [execution, phase, ttft]) {
       const data = h.toMetricData(end);
       if (data) metrics.push(data);
     }

@@ -1,9 +1,9 @@
 import { metrics, type Histogram, type Meter } from '@opentelemetry/api';
-import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD } from '../timing/categories';
 import type { TimingBreakdown } from '../timing/timing-breakdown';
 import { bucketPlan, type BucketPlan } from './buckets';
 import type { ExecutionHistogramProducer } from './histogram-producer';
-import { labelsFor, type Outcome } from './label-limiter';
+import type { Outcome } from './label-limiter';
+import { recordBreakdown } from './record-breakdown';
 import { HISTOGRAM_DESCRIPTIONS, METRIC_EXECUTION_DURATION, METRIC_PHASE_DURATION, METRIC_TTFT, SCOPE_NAME } from './names';
 import { VERSION } from '../version';
 
@@ -72,22 +72,14 @@ export function instrumentsFor(meter?: Meter): ExecutionInstruments {
 }
 
 /**
- * Records a completed execution: its duration, its TTFT, and one observation per category with
- * time in it. Per execution rather than per phase, because an attribute-carrying record costs
- * about as much as a span, and the per-category totals are exactly what the fleet-wide share
- * (sum of category time / sum of execution time) needs. Never throws.
+ * Records a completed execution (see recordBreakdown) into the pre-aggregating producer while
+ * startAgentTelemetry owns the global MeterProvider, else into SDK instruments on `meter` (or the
+ * global meter): an attribute-carrying SDK record costs about as much as a span. Never throws.
  */
 export function recordExecutionMetrics(b: TimingBreakdown, outcome: Outcome, meter?: Meter): void {
   try {
-    if (meter === undefined && producer !== undefined) return producer.recordExecution(b, outcome);
-    const inst = instrumentsFor(meter);
-    const labels = labelsFor(b.agentName, outcome);
-    inst.execution.record(b.totalMs / 1000, labels.base);
-    if (b.ttftMs !== undefined) inst.ttft.record(b.ttftMs / 1000, labels.base);
-    for (let c = 0; c < BREAKDOWN_CATEGORIES.length; c++) {
-      const ms = b[CATEGORY_FIELD[BREAKDOWN_CATEGORIES[c]]];
-      if (ms > 0) inst.phase.record(ms / 1000, labels.byCategory[c]);
-    }
+    if (meter === undefined && producer !== undefined) producer.recordExecution(b, outcome);
+    else recordBreakdown(b, outcome, instrumentsFor(meter));
   } catch {
     // a broken meter provider must not break the agent
   }
