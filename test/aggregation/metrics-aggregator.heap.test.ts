@@ -20,11 +20,16 @@ interface HeapReport {
   count: number;
 }
 
+/** Budget of one child (5 M metrics; ~5 s alone). Each test's jest timeout is above it, so a slow
+ *  child fails with its own message rather than jest's default 30 s timeout cutting in first. */
+const CHILD_TIMEOUT_MS = 50_000;
+const TEST_TIMEOUT_MS = CHILD_TIMEOUT_MS + 10_000;
+
 /** Runs the child in its own V8 (with --expose-gc), so the heap figures are the aggregator's alone. */
 async function measure(scenario: 'mixed' | 'single' | 'single-defaults'): Promise<HeapReport> {
   const { stdout } = await run(process.execPath, ['--expose-gc', '--import', 'tsx', CHILD, scenario], {
     cwd: path.join(__dirname, '..', '..'),
-    timeout: 50_000,
+    timeout: CHILD_TIMEOUT_MS,
     maxBuffer: MB,
   });
   const report = JSON.parse(stdout.trim().split('\n').at(-1) as string) as HeapReport;
@@ -49,7 +54,7 @@ describe('memory stays flat with volume (child process, --expose-gc)', () => {
     expect(r.after5M - r.after1M).toBeLessThanOrEqual(Math.max(0.1 * first, 256 * 1024));
     expect((r.after5M - r.base) / r.types).toBeLessThanOrEqual(1 * MB);
     expect((r.afterQueries - r.base) / r.types).toBeLessThanOrEqual(1 * MB);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('one type, export buffer and ledger off: that type alone stays ≤ 1 MB at 5 M values', async () => {
     const r = await measure('single');
@@ -58,12 +63,12 @@ describe('memory stays flat with volume (child process, --expose-gc)', () => {
     expect(r.after5M - r.after1M).toBeLessThanOrEqual(Math.max(0.1 * first, 256 * 1024));
     expect(r.after5M - r.base).toBeLessThanOrEqual(1 * MB);
     expect(r.afterQueries - r.base).toBeLessThanOrEqual(1 * MB);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('one type with defaults: flat, and the fixed cost of a full export buffer and ledger stays bounded', async () => {
     const r = await measure('single-defaults');
     const first = r.after1M - r.base;
     expect(r.after5M - r.after1M).toBeLessThanOrEqual(Math.max(0.1 * first, 256 * 1024));
     expect(r.after5M - r.base).toBeLessThanOrEqual(2 * MB);
-  });
+  }, TEST_TIMEOUT_MS);
 });

@@ -15,8 +15,15 @@ interface Run {
   stderr: string;
 }
 
+/**
+ * Kill the demo after this long. A run takes ~15 s alone and grows with the load on a shared
+ * two-core machine (PGlite start-up and tsx are CPU-bound); this only has to catch a demo that
+ * never exits by itself.
+ */
+const DEMO_TIMEOUT_MS = 120_000;
+
 /** Runs the demo; `onStderr` sees stderr as it arrives (to act while the run goes). */
-function runDemo(args: string[], onStderr?: (soFar: string) => void, timeoutMs = 60_000): Promise<Run> {
+function runDemo(args: string[], onStderr?: (soFar: string) => void, timeoutMs = DEMO_TIMEOUT_MS): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', demo, ...args], {
       cwd: root,
@@ -69,7 +76,7 @@ describe('npm run demo (examples/demo)', () => {
         }
       },
     );
-  }, 70_000);
+  }, DEMO_TIMEOUT_MS + 10_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -15,8 +15,11 @@ describe('examples/quick-start.ts', () => {
     const init = num(/Initialization: ([\d.]+)ms/);
     const tools = num(/tools: ([\d.]+)ms/);
     const efficiency = num(/Efficiency: ([\d.]+)%/);
-    expect(init).toBeGreaterThanOrEqual(19);
-    expect(tools).toBeGreaterThanOrEqual(49);
+    // The example sleeps 20 and 50 ms with timers/promises, whose timers may fire up to 1 ms early
+    // against performance.now() (libuv's millisecond loop clock), up to 2 ms where libuv reads a
+    // 1 ms coarse clock (kernels with HZ=1000); tests' own sleep() waits it out, the example cannot.
+    expect(init).toBeGreaterThanOrEqual(18);
+    expect(tools).toBeGreaterThanOrEqual(48);
     expect(total).toBeGreaterThanOrEqual(init + tools - 0.2);
     expect(efficiency).toBeGreaterThan(50);
     expect(efficiency).toBeLessThanOrEqual(100);

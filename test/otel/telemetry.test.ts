@@ -7,6 +7,7 @@ import { startAgentTelemetry, EnhancedExecutionTimingCollector, resetGlobalAggre
 import { findProgram } from '../support/external-program';
 import { startLoopbackServer } from '../support/loopback-server';
 import { sleep } from '../support/time';
+import { waitFor } from '../support/wait-for';
 
 interface OtlpSpan {
   traceId: string;
@@ -58,6 +59,11 @@ describe('startAgentTelemetry over the wire', () => {
         c.complete({ success: i !== 2, error: i === 2 ? new Error('x') : undefined });
       }
       await telemetry.forceFlush();
+      // forceFlush() exports what is still queued and waits for that, but not for an export the
+      // 50 ms batch timer already started (the SDK's BatchSpanProcessor does not track it); when
+      // the sleeps above ran long on a busy machine, that one may still be on the wire.
+      const arrived = (name: string) => spansOf(received).filter((s) => s.name === name).length;
+      await waitFor(() => arrived('invoke_agent wire_agent') >= 3 && arrived('initialization') >= 3, 5_000);
 
       const spans = spansOf(received);
       const roots = spans.filter((s) => s.name === 'invoke_agent wire_agent');

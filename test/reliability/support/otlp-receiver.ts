@@ -123,12 +123,5 @@ export async function startOtlpReceiver(mode: ReceiverMode = 'ok', options: { ke
   return receiver;
 }
 
-/** Waits until `check()` is true, polling every 10 ms; false after `timeoutMs`. */
-export async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const end = performance.now() + timeoutMs;
-  while (performance.now() < end) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return check();
-}
+/** Waits until `check()` is true, polling every 10 ms; false after `timeoutMs` (the shared helper). */
+export { waitFor } from '../../support/wait-for';
