@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { context, trace, type Attributes, type Context, type Meter, type Tracer } from '@opentelemetry/api';
 import { epochNow, monotonicNow } from '../internal/clock';
+import { randomExecutionId } from '../internal/execution-id';
 import { reportDrop } from '../internal/diag';
 import { limits } from '../internal/limits';
 import { isThenable } from '../internal/thenable';
@@ -531,30 +531,35 @@ function isDescendant(iv: Interval, ancestor: Interval): boolean {
   return false;
 }
 
-/** Every option, so that adding one without listing it here is a type error. */
-const OPTION_KEYS = Object.keys({
-  executionId: true,
-  agentName: true,
-  tracer: true,
-  meter: true,
-  parentContext: true,
-  attributes: true,
-  aggregator: true,
-} satisfies Record<keyof ExecutionTimingCollectorOptions, true>);
-
-/** A plain copy of the options; a field whose getter (or proxy trap) throws is dropped and counted. */
+/**
+ * A plain copy of the options; a field whose getter (or proxy trap) throws is dropped and counted.
+ * The copy is a literal with every option present (undefined when absent), not an object grown key
+ * by key: a grown object's hidden class is only weakly reachable, so each full GC freed it and
+ * deoptimized the constructor. Listing every option here is checked by the type.
+ */
 function readOptions(options: unknown): ExecutionTimingCollectorOptions {
-  const o: Record<string, unknown> = {};
-  if (options === null || typeof options !== 'object') return o;
-  for (const key of OPTION_KEYS) {
-    try {
-      const v = (options as Record<string, unknown>)[key];
-      if (v !== undefined && v !== null) o[key] = v;
-    } catch {
-      reportDrop('unreadable-option', `collector option ${key} could not be read (a getter or proxy threw); it was ignored`);
-    }
+  const from = options !== null && typeof options === 'object' ? (options as Record<string, unknown>) : undefined;
+  return {
+    executionId: readOption(from, 'executionId') as string | undefined,
+    agentName: readOption(from, 'agentName') as string | undefined,
+    tracer: readOption(from, 'tracer') as Tracer | undefined,
+    meter: readOption(from, 'meter') as Meter | undefined,
+    parentContext: readOption(from, 'parentContext') as Context | undefined,
+    attributes: readOption(from, 'attributes') as Attributes | undefined,
+    aggregator: readOption(from, 'aggregator') as BreakdownSink | undefined,
+  } satisfies Record<keyof ExecutionTimingCollectorOptions, unknown>;
+}
+
+/** options[key], undefined for null or when reading it throws (counted). */
+function readOption(options: Record<string, unknown> | undefined, key: keyof ExecutionTimingCollectorOptions): unknown {
+  if (options === undefined) return undefined;
+  try {
+    const v = options[key];
+    return v === null ? undefined : v;
+  } catch {
+    reportDrop('unreadable-option', `collector option ${key} could not be read (a getter or proxy threw); it was ignored`);
+    return undefined;
   }
-  return o;
 }
 
 function executionIdOf(id: unknown): string {
@@ -569,7 +574,7 @@ function executionIdOf(id: unknown): string {
     }
     reportDrop('invalid-execution-id', 'executionId must be a string; a random id was used');
   }
-  return randomUUID();
+  return randomExecutionId();
 }
 
 function outcomeOf(result: unknown): { failed: boolean; error: unknown } {

@@ -269,6 +269,17 @@ describe('bad input never throws: dropped, counted, reported once', () => {
     expect(Object.keys(c.getBreakdown().phases)[0].length).toBeLessThanOrEqual(256);
   });
 
+  it('options: a throwing getter drops that option only; null means absent', () => {
+    const options = { agentName: 'opts', executionId: null, tracer: undefined };
+    Object.defineProperty(options, 'meter', { get: () => { throw new Error('no meter'); }, enumerable: true });
+    const c = new EnhancedExecutionTimingCollector(options as never);
+    expect(c.agentName).toBe('opts');
+    expect(c.executionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(getDropCounts()['unreadable-option']).toBe(1);
+    expect(c.complete().agentName).toBe('opts');
+    expect(new EnhancedExecutionTimingCollector('not options' as never).agentName).toBe('unknown');
+  });
+
   it('a stopped timer stopped again returns undefined', () => {
     const c = new EnhancedExecutionTimingCollector();
     const t = c.startPhase('p');
