@@ -12,6 +12,9 @@ export interface Evictable {
   evict(): void;
 }
 
+/** Ended executions of at most this many phases and spans may be kept as the hidden-class anchor. */
+const ANCHOR_MAX_INTERVALS = 256;
+
 /**
  * The executions in flight in this process, oldest first. It exists for one reason: an execution
  * that is never completed must not hold memory (or spans) forever. Sweeps run lazily when new
@@ -23,6 +26,16 @@ class ExecutionRegistry {
   private nextSweepAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private warned = false;
+  /**
+   * The last ended execution (a small one), kept referenced on purpose. V8's optimized code for
+   * the hot paths (phases, breakdown, aggregator feed) is specialized on the hidden classes of our
+   * objects, and a hidden class is only weakly held once no object of it is alive: a full GC while
+   * no execution is in flight — an idle service, when V8's memory reducer runs one — freed them and
+   * deoptimized ~40 functions, which the next executions paid for until V8 re-optimized them (the
+   * execution benchmark, which collects garbage between rounds, ran ~25 % slower). One small
+   * execution kept alive keeps every one of them; it is released when the next one ends.
+   */
+  private anchor: Evictable | undefined;
   evictedCount = 0;
   startedCount = 0;
   completedCount = 0;
@@ -37,6 +50,7 @@ class ExecutionRegistry {
 
   remove(e: Evictable): void {
     if (this.inFlight.delete(e)) this.completedCount++;
+    if (e.state.intervals.length <= ANCHOR_MAX_INTERVALS) this.anchor = e;
     // The timer is not stopped here: a service running one execution at a time would clear and
     // re-arm it for every execution. The next sweep stops it when nothing is in flight (it is
     // unref()'d, so it never holds the process open).
