@@ -122,13 +122,21 @@ describe('npm run demo (examples/demo)', () => {
 
   it('files the loopback fetch() calls under externalApiMs with no manual phase', () => {
     const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as { executions: ExecutionSummary[] };
+    let fetched = 0;
+    let httpToolMs = 0;
     for (const e of report.executions) {
       const httpTools = ['search_docs', 'pricing_api'].filter((t) => t in e.phases);
       if (httpTools.length === 0) continue;
-      // Every HTTP tool's time is mostly its fetch, which only the undici instrumentation sees.
-      expect(e.categories.external_api).toBeGreaterThan(0.5 * Math.min(...httpTools.map((t) => e.phases[t])));
+      // Only the undici instrumentation sees the fetch: no manual phase marks it.
+      expect(e.categories.external_api).toBeGreaterThan(0);
       expect(Object.keys(e.phases).some((p) => p.startsWith('GET'))).toBe(false);
+      fetched += e.categories.external_api;
+      httpToolMs += Math.min(...httpTools.map((t) => e.phases[t]));
     }
+    // An HTTP tool's time is mostly its fetch. Summed over the run, not per execution: on a loaded
+    // machine one execution's tool can spend most of its time waiting for the CPU after the fetch
+    // (seen at 0.46 of it with two busy loops on two cores).
+    expect(fetched).toBeGreaterThan(0.5 * httpToolMs);
     expect(report.executions.filter((e) => e.categories.external_api > 0).length).toBeGreaterThan(10);
   });
 
