@@ -220,6 +220,7 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
         resetLimits();
         configureRedaction();
         executionRegistry.reschedule();
+        executionRegistry.releaseAnchor();
         if (active === handle) active = undefined;
       })();
       return shutdownPromise;

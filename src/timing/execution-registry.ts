@@ -8,12 +8,20 @@ const log = componentLogger('executions');
 /** Something that can end an abandoned execution (the collector that owns it). */
 export interface Evictable {
   readonly state: ExecutionState;
+  /** Its custom metrics (counted to decide whether it is small enough to keep as the anchor). */
+  readonly metrics: readonly unknown[];
   /** Ends the execution's spans and frees it; called once, by the registry. */
   evict(): void;
 }
 
-/** Ended executions of at most this many phases and spans may be kept as the hidden-class anchor. */
-const ANCHOR_MAX_INTERVALS = 256;
+/**
+ * Only a small ended execution is kept as the hidden-class anchor: at most this many phases and
+ * spans and this many custom metrics, so what stays referenced (its spans, metrics and their
+ * metadata, its breakdown, its parent context) is typically tens of kilobytes and a few MB at worst
+ * (every attribute and metadata value at its 1 024-character cap).
+ */
+const ANCHOR_MAX_INTERVALS = 64;
+const ANCHOR_MAX_METRICS = 16;
 
 /**
  * The executions in flight in this process, oldest first. It exists for one reason: an execution
@@ -27,13 +35,13 @@ class ExecutionRegistry {
   private timer: NodeJS.Timeout | undefined;
   private warned = false;
   /**
-   * The last ended execution (a small one), kept referenced on purpose. V8's optimized code for
-   * the hot paths (phases, breakdown, aggregator feed) is specialized on the hidden classes of our
-   * objects, and a hidden class is only weakly held once no object of it is alive: a full GC while
-   * no execution is in flight — an idle service, when V8's memory reducer runs one — freed them and
-   * deoptimized ~40 functions, which the next executions paid for until V8 re-optimized them (the
-   * execution benchmark, which collects garbage between rounds, ran ~25 % slower). One small
-   * execution kept alive keeps every one of them; it is released when the next one ends.
+   * The last small execution that ended (completed or discarded), kept referenced on purpose. V8's
+   * optimized code for the hot paths (phases, breakdown, aggregator feed) is specialized on the
+   * hidden classes of our objects, and a hidden class is only weakly held once no object of it is
+   * alive: a full GC while no execution is in flight (an idle service, when V8's memory reducer runs
+   * one) freed them and deoptimized ~40 functions, which the next executions paid for until V8
+   * re-optimized them. One small execution kept alive keeps every one of them. It is replaced when
+   * the next small execution ends, and released by reset() and by startAgentTelemetry's shutdown().
    */
   private anchor: Evictable | undefined;
   evictedCount = 0;
@@ -50,7 +58,7 @@ class ExecutionRegistry {
 
   remove(e: Evictable): void {
     if (this.inFlight.delete(e)) this.completedCount++;
-    if (e.state.intervals.length <= ANCHOR_MAX_INTERVALS) this.anchor = e;
+    if (e.state.intervals.length <= ANCHOR_MAX_INTERVALS && e.metrics.length <= ANCHOR_MAX_METRICS) this.anchor = e;
     // The timer is not stopped here: a service running one execution at a time would clear and
     // re-arm it for every execution. The next sweep stops it when nothing is in flight (it is
     // unref()'d, so it never holds the process open).
@@ -101,9 +109,15 @@ class ExecutionRegistry {
     this.timer = undefined;
   }
 
+  /** Lets the last ended execution be collected (see `anchor`). */
+  releaseAnchor(): void {
+    this.anchor = undefined;
+  }
+
   /** For tests and shutdown: forget everything without evicting. */
   reset(): void {
     this.inFlight.clear();
+    this.anchor = undefined;
     this.stopTimer();
     this.evictedCount = this.startedCount = this.completedCount = 0;
     this.warned = false;

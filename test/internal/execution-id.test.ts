@@ -26,7 +26,8 @@ describe('randomExecutionId', () => {
     const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 30_000 });
     const { ours, node } = JSON.parse(out) as { ours: number; node: number };
     expect(ours).toBeLessThan(150);
-    // The baseline proves the measurement can tell the two apart on this Node.
-    expect(node).toBeGreaterThan(300);
+    // The baseline shows the measurement tells the two apart on this Node (a Node whose
+    // randomUUID() returned flat strings would need no flattening: then both are small).
+    if (node > 300) expect(ours).toBeLessThan(node / 3);
   });
 });

@@ -269,15 +269,23 @@ describe('bad input never throws: dropped, counted, reported once', () => {
     expect(Object.keys(c.getBreakdown().phases)[0].length).toBeLessThanOrEqual(256);
   });
 
-  it('options: a throwing getter drops that option only; null means absent', () => {
-    const options = { agentName: 'opts', executionId: null, tracer: undefined };
+  it('options: a throwing getter drops that option only; null means absent; non-objects are ignored', () => {
+    const options = { agentName: 'opts', executionId: 'run-1', tracer: undefined };
     Object.defineProperty(options, 'meter', { get: () => { throw new Error('no meter'); }, enumerable: true });
     const c = new EnhancedExecutionTimingCollector(options as never);
     expect(c.agentName).toBe('opts');
-    expect(c.executionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(c.executionId).toBe('run-1');
     expect(getDropCounts()['unreadable-option']).toBe(1);
     expect(c.complete().agentName).toBe('opts');
-    expect(new EnhancedExecutionTimingCollector('not options' as never).agentName).toBe('unknown');
+    // null is "not given", not an invalid value: no drop, the defaults apply.
+    const n = new EnhancedExecutionTimingCollector({ agentName: null, executionId: null } as never);
+    expect(n.agentName).toBe('unknown');
+    expect(n.executionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(getDropCounts()['invalid-agent-name']).toBeUndefined();
+    expect(getDropCounts()['invalid-execution-id']).toBeUndefined();
+    // A function is not an options object, whatever properties it has.
+    const fn = Object.assign(() => undefined, { agentName: 'from-a-function' });
+    expect(new EnhancedExecutionTimingCollector(fn as never).agentName).toBe('unknown');
   });
 
   it('a stopped timer stopped again returns undefined', () => {

@@ -19,26 +19,41 @@ describe('executionRegistry', () => {
     // alive until the end of the current job, hence the awaits between the steps.
     const script = `
       const { EnhancedExecutionTimingCollector } = require(${JSON.stringify(join(__dirname, '../../src/timing/collector.ts'))});
+      const { executionRegistry } = require(${JSON.stringify(join(__dirname, '../../src/timing/execution-registry.ts'))});
       const tick = () => new Promise((r) => setImmediate(r));
-      const run = (phases) => {
+      const settle = async () => { await tick(); gc(); await tick(); };
+      const run = (phases, metrics = 0) => {
         const c = new EnhancedExecutionTimingCollector({ agentName: 'anchor' });
         for (let i = 0; i < phases; i++) c.startPhase('p' + (i % 7)).stop();
+        for (let i = 0; i < metrics; i++) c.addMetric('tool_execution', i);
         c.complete();
         return new WeakRef(c);
       };
       (async () => {
         const out = {};
-        const first = run(5); await tick(); gc(); await tick();
+        const first = run(5); await settle();
         out.lastKept = first.deref() !== undefined;
-        const big = run(300); await tick(); gc(); await tick();
-        out.bigKept = big.deref() !== undefined;
-        out.smallKeptOverBig = first.deref() !== undefined;
-        const second = run(5); await tick(); gc(); await tick();
+        const big = run(100); await settle();
+        out.manyPhasesKept = big.deref() !== undefined;
+        const chatty = run(5, 20); await settle();
+        out.manyMetricsKept = chatty.deref() !== undefined;
+        out.smallKeptOverThem = first.deref() !== undefined;
+        const second = run(5); await settle();
         out.firstReleased = first.deref() === undefined;
         out.secondKept = second.deref() !== undefined;
+        executionRegistry.releaseAnchor(); await settle();
+        out.releasedOnRequest = second.deref() === undefined;
         console.log(JSON.stringify(out));
       })();`;
     const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 30_000 });
-    expect(JSON.parse(out)).toEqual({ lastKept: true, bigKept: false, smallKeptOverBig: true, firstReleased: true, secondKept: true });
+    expect(JSON.parse(out)).toEqual({
+      lastKept: true,
+      manyPhasesKept: false,
+      manyMetricsKept: false,
+      smallKeptOverThem: true,
+      firstReleased: true,
+      secondKept: true,
+      releasedOnRequest: true,
+    });
   });
 });
