@@ -13,30 +13,21 @@
 import { context } from '@opentelemetry/api';
 import { traceTool } from '@arizeai/openinference-core';
 import { defineScenario } from './harness';
-import { BareRoot, bareTracer, forEachSpanChunk, sdk, startDefaultTelemetry } from './support/otel-peers';
+import { BareRoot, bareTracer, forEachSpanChunk, RotatingCollector, startDefaultTelemetry } from './support/otel-peers';
 
 const OPS = 200_000;
 /** Calls per entry into the execution span's context on the peer side (see openInferenceTools). */
 const BATCH = 100;
-type Collector = InstanceType<typeof sdk.EnhancedExecutionTimingCollector>;
 let shutdown: (() => Promise<void>) | undefined;
 const bare = bareTracer();
 // Rotated once per BATCH calls: every 10 ticks is every 1 000 calls, like the collectors below.
 const peerRoot = new BareRoot(bare.tracer, 1_000 / BATCH);
-let collector: Collector | undefined;
+const collectors = new RotatingCollector();
 
 function lookUpWeather(): number {
   return 21;
 }
 const tracedLookUp = traceTool(lookUpWeather, { tracer: bare.tracer, name: 'weather' });
-
-function rotate(i: number): Collector {
-  if (!collector || i % 1000 === 0) {
-    collector?.complete();
-    collector = new sdk.EnhancedExecutionTimingCollector({ agentName: 'bench' });
-  }
-  return collector;
-}
 
 // One loop function per case: shared closures would make V8's type feedback polymorphic.
 function openInferenceTools(from: number, to: number): void {
@@ -50,10 +41,10 @@ function openInferenceTools(from: number, to: number): void {
   }
 }
 function measuredTools(from: number, to: number): void {
-  for (let i = from; i < to; i++) rotate(i).measure('weather', undefined, lookUpWeather);
+  for (let i = from; i < to; i++) collectors.at(i).measure('weather', undefined, lookUpWeather);
 }
 function measuredToolPhases(from: number, to: number): void {
-  for (let i = from; i < to; i++) rotate(i).measure('tool_execution', undefined, lookUpWeather);
+  for (let i = from; i < to; i++) collectors.at(i).measure('tool_execution', undefined, lookUpWeather);
 }
 
 export default defineScenario({
@@ -83,8 +74,7 @@ export default defineScenario({
       ops: OPS,
       run: () => forEachSpanChunk(OPS, measuredToolPhases),
       teardown: async () => {
-        collector?.complete();
-        collector = undefined;
+        collectors.end();
         peerRoot.end();
         await shutdown?.();
         await bare.provider.shutdown();

@@ -7,22 +7,13 @@
  * and each is compared with a bare span carrying the same attributes.
  */
 import { defineScenario } from './harness';
-import { BareRoot, bareTracer, forEachSpanChunk, sdk, startDefaultTelemetry } from './support/otel-peers';
+import { BareRoot, bareTracer, forEachSpanChunk, RotatingCollector, startDefaultTelemetry } from './support/otel-peers';
 
 const OPS = 200_000;
-type Collector = InstanceType<typeof sdk.EnhancedExecutionTimingCollector>;
 let shutdown: (() => Promise<void>) | undefined;
 const bare = bareTracer();
 const bareRoot = new BareRoot(bare.tracer);
-let collector: Collector | undefined;
-
-function rotate(i: number): Collector {
-  if (!collector || i % 1000 === 0) {
-    collector?.complete();
-    collector = new sdk.EnhancedExecutionTimingCollector({ agentName: 'bench' });
-  }
-  return collector;
-}
+const collectors = new RotatingCollector();
 
 // One loop function per case: shared closures would make V8's type feedback polymorphic.
 function bareSpans(from: number, to: number): void {
@@ -39,21 +30,21 @@ function bareToolSpans(from: number, to: number): void {
 }
 function uncategorizedPhases(from: number, to: number): void {
   for (let i = from; i < to; i++) {
-    const c = rotate(i);
+    const c = collectors.at(i);
     c.startPhase('step');
     c.stopPhase('step');
   }
 }
 function categorizedPhases(from: number, to: number): void {
   for (let i = from; i < to; i++) {
-    const c = rotate(i);
+    const c = collectors.at(i);
     c.startPhase('database_query');
     c.stopPhase('database_query');
   }
 }
 function toolPhases(from: number, to: number): void {
   for (let i = from; i < to; i++) {
-    const c = rotate(i);
+    const c = collectors.at(i);
     c.startPhase('tool_execution');
     c.stopPhase('tool_execution');
   }
@@ -108,8 +99,7 @@ export default defineScenario({
       ops: OPS,
       run: () => forEachSpanChunk(OPS, toolPhases),
       teardown: async () => {
-        collector?.complete();
-        collector = undefined;
+        collectors.end();
         bareRoot.end();
         await shutdown?.();
         await bare.provider.shutdown();

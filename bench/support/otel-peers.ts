@@ -68,6 +68,26 @@ export class BareRoot {
   }
 }
 
+/** agent-timing's side of BareRoot: a collector completed and replaced every `every` calls, so the
+ *  completion work (breakdown, histograms, aggregator feed) is in every per-phase figure. */
+export class RotatingCollector {
+  private collector: InstanceType<typeof sdk.EnhancedExecutionTimingCollector> | undefined;
+  constructor(private readonly every = 1000) {}
+  /** The collector for call i. */
+  at(i: number): InstanceType<typeof sdk.EnhancedExecutionTimingCollector> {
+    if (!this.collector || i % this.every === 0) {
+      this.collector?.complete();
+      this.collector = new sdk.EnhancedExecutionTimingCollector({ agentName: 'bench' });
+    }
+    return this.collector;
+  }
+  /** Completes the current collector. */
+  end(): void {
+    this.collector?.complete();
+    this.collector = undefined;
+  }
+}
+
 /** agent-timing's default set-up (Prometheus reader, aggregator feed, undici instrumentation)
  *  with span export through a BatchSpanProcessor into a null exporter. */
 export async function startDefaultTelemetry(): Promise<{ shutdown: () => Promise<void> }> {
