@@ -3,12 +3,17 @@
  * contains one of the argv filters (`npm run bench -- aggregator`). Prints a table per scenario
  * with ratios against each group's peer and writes bench/results.json (scenarios not run this time
  * are kept from the previous file). See harness.ts for the method.
+ *
+ * `--processes=N` runs each scenario in N fresh processes, one after the other, and reports the
+ * medians over them (see combine.ts): steadier figures on a shared machine, N times the run time.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Table from 'cli-table3';
+import { combineRuns } from './combine';
 import { collectGarbage, runScenario, type CaseResult, type Scenario, type ScenarioResult } from './harness';
 
 export interface ResultsFile {
@@ -17,7 +22,41 @@ export interface ResultsFile {
   v8: string;
   date: string;
   gcExposed: boolean;
-  scenarios: (ScenarioResult & { date: string; loadAverage: number[] })[];
+  scenarios: StoredScenario[];
+}
+
+/** A scenario's entry in results.json. */
+export type StoredScenario = ScenarioResult & { date: string; loadAverage: number[]; processes?: number };
+
+/** Command-line options: `--processes=N`, and the internal `--child=<scenario>` / `--out=<file>`. */
+interface RunOptions {
+  filters: string[];
+  processes: number;
+  child: string | undefined;
+  out: string | undefined;
+}
+
+function parseArgs(argv: readonly string[]): RunOptions {
+  const value = (flag: string) => argv.find((a) => a.startsWith(`--${flag}=`))?.slice(flag.length + 3);
+  const processes = Number(value('processes') ?? 1);
+  if (!Number.isInteger(processes) || processes < 1 || processes > 50) {
+    throw new Error(`--processes must be a whole number from 1 to 50, e.g. --processes=3; got ${String(value('processes'))}`);
+  }
+  return { filters: argv.filter((a) => !a.startsWith('--')), processes, child: value('child'), out: value('out') };
+}
+
+/** Runs one scenario in `n` fresh processes, one after the other; their results, in order. */
+function runInProcesses(s: Scenario, n: number): ScenarioResult[] {
+  const runs: ScenarioResult[] = [];
+  for (let i = 0; i < n; i++) {
+    const out = path.join(os.tmpdir(), `agent-timing-bench-${process.pid}-${s.name}-${i}.json`);
+    console.log(`  process ${i + 1}/${n}`);
+    const child = spawnSync(process.execPath, [...process.execArgv, __filename, `--child=${s.name}`, `--out=${out}`], { stdio: ['ignore', 'inherit', 'inherit'] });
+    if (child.status !== 0) throw new Error(`bench: the process for scenario ${s.name} failed (exit ${String(child.status ?? child.signal)})`);
+    runs.push(JSON.parse(fs.readFileSync(out, 'utf8')) as ScenarioResult);
+    fs.rmSync(out, { force: true });
+  }
+  return runs;
 }
 
 const BENCH_DIR = __dirname;
@@ -72,20 +111,28 @@ async function discover(filters: string[]): Promise<Scenario[]> {
 }
 
 async function main(): Promise<void> {
-  const filters = process.argv.slice(2);
+  const opts = parseArgs(process.argv.slice(2));
   const gcExposed = collectGarbage();
   if (!gcExposed) console.warn('warning: run with node --expose-gc (npm run bench does) for GC between cases and memory figures');
-  const scenarios = await discover(filters);
-  if (scenarios.length === 0) throw new Error(`no scenario matches ${filters.join(', ')}`);
+  if (opts.child !== undefined) {
+    // One process of a --processes run: this scenario only, its result to the file the parent reads.
+    const [s] = (await discover([])).filter((x) => x.name === opts.child);
+    if (!s || !opts.out) throw new Error(`bench: --child needs a scenario name and --out=<file>, got ${opts.child}`);
+    fs.writeFileSync(opts.out, JSON.stringify(await runScenario(s, (line) => console.log(`  ${line}`))));
+    return;
+  }
+  const scenarios = await discover(opts.filters);
+  if (scenarios.length === 0) throw new Error(`no scenario matches ${opts.filters.join(', ')}`);
   const previous: ResultsFile | undefined = fs.existsSync(RESULTS_PATH) ? (JSON.parse(fs.readFileSync(RESULTS_PATH, 'utf8')) as ResultsFile) : undefined;
   const date = new Date().toISOString();
-  const results: (ScenarioResult & { date: string; loadAverage: number[] })[] = [];
+  const results: StoredScenario[] = [];
   for (const s of scenarios) {
     console.log(`${s.name}: ${s.description}`);
     // Other processes on the machine skew timings; the 1-minute load average before and after says how much.
     const loadBefore = os.loadavg()[0];
-    const r = await runScenario(s, (line) => console.log(line));
+    const r = opts.processes > 1 ? combineRuns(runInProcesses(s, opts.processes)) : await runScenario(s, (line) => console.log(line));
     results.push({ ...r, date, loadAverage: [loadBefore, os.loadavg()[0]].map((x) => Number(x.toFixed(2))) });
+    if (opts.processes > 1) console.log(`  medians over ${opts.processes} processes:`);
     const table = new Table({ head: ['group', 'case', 'median ns/op (min–max)', 'ops/s', 'figures', 'vs peer'], wordWrap: true, colWidths: [24, 34, 26, 13, 30, 26] });
     for (const c of r.cases) table.push(row(c));
     console.log(table.toString());
