@@ -1,7 +1,7 @@
 import { context, trace, type Attributes, type Context, type Meter, type Tracer } from '@opentelemetry/api';
 import { epochNow, monotonicNow } from '../internal/clock';
-import { randomExecutionId } from '../internal/execution-id';
 import { reportDrop } from '../internal/diag';
+import { randomExecutionId } from '../internal/execution-id';
 import { limits } from '../internal/limits';
 import { isThenable } from '../internal/thenable';
 import { cleanName, describeForLog, metadataCopy, metadataToAttributes, truncate } from '../internal/sanitize';

@@ -1,26 +1,15 @@
 import { bottleneckOf, rankBottlenecks, type Bottleneck } from '../../src/aggregation/bottlenecks';
-import { QuantileSketch } from '../../src/aggregation/quantile-sketch';
-import { RunningStats } from '../../src/aggregation/running-stats';
 import { AggregationWindow, MetricType } from '../../src/types/metric-type';
-
-function range(values: number[]) {
-  const stats = new RunningStats();
-  const sketch = new QuantileSketch({ relativeAccuracy: 0.01, maxBins: 1024 });
-  for (const v of values) {
-    stats.add(v);
-    sketch.add(v);
-  }
-  return { stats, sketch };
-}
+import { summarized } from '../support/summarized';
 
 describe('bottleneckOf', () => {
   it('uses the exact sum when the threshold is the minimum (most values equal or zero)', () => {
-    const b = bottleneckOf(MetricType.QUEUE_WAIT, AggregationWindow.HOUR, range([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7]), 95);
+    const b = bottleneckOf(MetricType.QUEUE_WAIT, AggregationWindow.HOUR, summarized([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7]), 95);
     expect(b).toMatchObject({ threshold: 0, atOrAboveCount: 21, timeAboveThresholdMs: 7, exceedingCount: 1, percentOfTypeTime: 100 });
   });
 
   it('is undefined for an empty range', () => {
-    expect(bottleneckOf(MetricType.TTFT, AggregationWindow.HOUR, range([]), 95)).toBeUndefined();
+    expect(bottleneckOf(MetricType.TTFT, AggregationWindow.HOUR, summarized([]), 95)).toBeUndefined();
   });
 
   it('ranks by time above threshold, then by type for ties', () => {
