@@ -1,7 +1,7 @@
 /**
  * Regenerates docs/benchmarks.md from bench/results.json (`npm run bench:doc`), and the compact
  * per-scenario tables between `<!-- bench:<scenario>:start -->` and `<!-- bench:<scenario>:end -->`
- * markers in README.md and docs/readme/*.md. The published numbers are never typed by hand: run
+ * markers in README.md and docs/*.md. The published numbers are never typed by hand: run
  * `npm run bench`, then this.
  */
 import * as fs from 'node:fs';
@@ -85,10 +85,10 @@ export function renderCompact(results: ResultsFile, scenario: string): string | 
   return lines.join('\n');
 }
 
-/** Replaces every marked block in README.md and docs/readme/*.md; returns the files changed. */
+/** Replaces every marked block in README.md and docs/*.md; returns the files changed. */
 export function updateMarkedBlocks(results: ResultsFile): string[] {
-  const readmeDir = path.join(ROOT, 'docs', 'readme');
-  const files = [path.join(ROOT, 'README.md'), ...(fs.existsSync(readmeDir) ? fs.readdirSync(readmeDir).filter((f) => f.endsWith('.md')).map((f) => path.join(readmeDir, f)) : [])];
+  const docsDir = path.join(ROOT, 'docs');
+  const files = [path.join(ROOT, 'README.md'), ...fs.readdirSync(docsDir).filter((f) => f.endsWith('.md')).map((f) => path.join(docsDir, f))];
   const changed: string[] = [];
   for (const file of files) {
     if (!fs.existsSync(file)) continue;

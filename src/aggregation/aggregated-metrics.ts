@@ -20,7 +20,7 @@ export interface AggregatedMetrics {
   p90: number;
   p95: number;
   p99: number;
-  /** First timestamp the window includes (epoch ms, inclusive; see README "Window edges"). */
+  /** First timestamp the window includes (epoch ms, inclusive; see docs/aggregation.md, "Window edges"). */
   windowStartMs: number;
   /** The aggregator's clock when the result was computed (epoch ms). */
   asOfMs: number;

@@ -12,7 +12,7 @@ export interface MetricsAggregatorOptions {
   maxExportedMetrics?: number;
   /** Executions remembered for exactly-once accounting (least recently updated evicted). Default 10 000. */
   maxTrackedExecutions?: number;
-  /** Which metric objects the identity check remembers. Default 'withExecutionId' (see README "Exactly once"). */
+  /** Which metric objects the identity check remembers. Default 'withExecutionId' (see docs/aggregation.md, "Exactly once"). */
   metricIdentityTracking?: MetricIdentityTracking;
   /** Relative accuracy of percentiles, fraction. Default 0.01 (±1 %); between 0.0001 and 0.1. */
   relativeAccuracy?: number;

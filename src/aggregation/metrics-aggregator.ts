@@ -109,7 +109,7 @@ export class MetricsAggregator {
    * slot). Dropped and counted, never thrown: unknown types, values that are not finite numbers
    * ≥ 0, bad timestamps, timestamps before retention or beyond the future skew. Ignored (counted
    * without a warning): the same object again, and a type this execution's breakdown already
-   * recorded (README "Exactly once").
+   * recorded (docs/aggregation.md, "Exactly once").
    */
   addMetric(metric: PerformanceMetric): void {
     try {
