@@ -34,6 +34,8 @@ export class PhaseTimer implements Interval {
   /** @internal */
   resolved: PhaseCategory | undefined = undefined;
   /** @internal */
+  level: number;
+  /** @internal */
   ctx: Context | undefined = undefined;
 
   /** @internal */
@@ -47,6 +49,7 @@ export class PhaseTimer implements Interval {
     /** @internal the metric measure() records when the timer stops. */ readonly metricType: MetricType | undefined,
   ) {
     this.depth = parent === undefined ? 1 : parent.depth + 1;
+    this.level = this.depth;
   }
 
   /** @internal Its record in the execution; undefined for a timer of a dropped call. */
