@@ -21,7 +21,7 @@ export interface TimerOwner {
 export class PhaseTimer implements Interval {
   /** Duration in ms once stopped. */
   durationMs: number | undefined = undefined;
-  /** @internal The running timer of the same name started before this one (a linked stack). */
+  /** @internal A timer of the same name started before this one (a linked stack; see PhaseBook.finish). */
   prevSameName: PhaseTimer | undefined = undefined;
   /** @internal Its execution's bookkeeping for its name. */
   slot: NameSlot | undefined = undefined;
