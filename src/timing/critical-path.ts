@@ -19,6 +19,16 @@ interface Node {
   end: number;
   /** Children sorted by end time, latest first. */
   children: Node[];
+  /** How many of `children` the walk has passed (see criticalPath). */
+  next: number;
+}
+
+/** Children visited by criticalPath() walks so far (tests check the complexity with it). */
+let steps = 0;
+
+/** @internal The number of children criticalPath() has visited in this process. */
+export function criticalPathSteps(): number {
+  return steps;
 }
 
 /**
@@ -27,7 +37,8 @@ interface Node {
  * skipped (it was not what the parent waited for); time between children is the parent's own.
  * Children are first clipped to their parent's bounds, as Jaeger does. The sections tile the
  * root's whole duration, so their durations sum to the total. Iterative, so deep trees cannot
- * overflow the stack.
+ * overflow the stack; O(n log n) in the number of intervals (the children's sort), whatever
+ * their shape.
  */
 export function criticalPath(
   root: Interval,
@@ -36,10 +47,10 @@ export function criticalPath(
   rootName: string,
 ): CriticalPathEntry[] {
   const nodes = new Map<Interval, Node>();
-  const rootNode: Node = { iv: root, start: root.start, end: rootEnd, children: [] };
+  const rootNode: Node = { iv: root, start: root.start, end: rootEnd, children: [], next: 0 };
   nodes.set(root, rootNode);
   // Parents always precede children in recording order, but clip defensively in a second pass.
-  for (const iv of intervals) nodes.set(iv, { iv, start: iv.start, end: iv.end === iv.end ? iv.end : rootEnd, children: [] });
+  for (const iv of intervals) nodes.set(iv, { iv, start: iv.start, end: iv.end === iv.end ? iv.end : rootEnd, children: [], next: 0 });
   const attach = (iv: Interval): void => {
     const node = nodes.get(iv)!;
     const parent = (iv.parent && nodes.get(iv.parent)) || rootNode;
@@ -75,18 +86,27 @@ export function criticalPath(
     if (node.iv.category) entry.category = node.iv.category;
     sections.push(entry);
   };
-  // Work items: (node, the start time of the child we came back from, or undefined at first).
-  const work: Array<{ node: Node; returningStart: number | undefined }> = [{ node: rootNode, returningStart: undefined }];
-  while (work.length) {
-    const { node, returningStart } = work.pop()!;
-    const until = returningStart ?? node.end;
-    // A child strictly left of `until` (start < until) guarantees the walk always moves left.
-    const next = node.children.find((c) => c.end <= until && c.start < until);
+  // Work items: a node, and the start of the child the walk came back from (its end at first).
+  const workNodes: Node[] = [rootNode];
+  const workUntil: number[] = [rootNode.end];
+  while (workNodes.length) {
+    const node = workNodes.pop()!;
+    const until = workUntil.pop()!;
+    // The next child is the first (latest-ending) one that ends by `until`; it also starts before
+    // `until`, since children have positive length, so the walk always moves left. `until` only
+    // decreases for a node, so a child passed once is never the next one again: the walk keeps a
+    // cursor per node instead of searching from the first child, and visits each child once.
+    const children = node.children;
+    let k = node.next;
+    while (k < children.length && children[k].end > until) k++;
+    steps += k - node.next + 1;
+    const next = k < children.length ? children[k] : undefined;
+    node.next = k + 1;
     if (next) {
       push(node, next.end, until);
       // Come back to this node after the child, looking left of the child's start.
-      work.push({ node, returningStart: next.start });
-      work.push({ node: next, returningStart: undefined });
+      workNodes.push(node, next);
+      workUntil.push(next.start, next.end);
     } else {
       push(node, node.start, until);
     }

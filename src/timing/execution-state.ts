@@ -38,6 +38,7 @@ export class ExecutionState {
       category: undefined,
       span: rootSpan,
       resolved: undefined,
+      level: 0,
       ctx: undefined,
     };
   }
@@ -62,7 +63,7 @@ export class ExecutionState {
   ): Interval | undefined {
     if (!this.hasRoom()) return undefined;
     const p = parent ?? this.root;
-    const iv: Interval = { kind, name, start, end: NaN, depth: p.depth + 1, parent: p, category, span: undefined, resolved: undefined, ctx: undefined };
+    const iv: Interval = { kind, name, start, end: NaN, depth: p.depth + 1, parent: p, category, span: undefined, resolved: undefined, level: p.depth + 1, ctx: undefined };
     this.intervals.push(iv);
     return iv;
   }

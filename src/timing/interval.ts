@@ -28,9 +28,13 @@ export interface Interval {
   span: Span | undefined;
   /** The category its time finally counts for (see resolveCategories); set at breakdown time. */
   resolved: PhaseCategory | undefined;
+  /** Its depth counting only the intervals that take part in the breakdown: transparent ones
+   *  (unclassified foreign spans) are not counted. 0 for the root; set at breakdown time with
+   *  `resolved`, and `depth` until then. */
+  level: number;
   /** OTel context with this interval's span active; made the first time a child needs it. */
   ctx: Context | undefined;
-  // (Both are required fields, created undefined: adding them later would change each object's
+  // (All are required fields, created undefined: adding them later would change each object's
   // hidden class and slow every function that reads intervals.)
 }
 

@@ -1,5 +1,5 @@
 import { BREAKDOWN_CATEGORIES, type BreakdownCategory, type PhaseCategory } from './categories';
-import type { Interval } from './interval';
+import { IntervalKind, type Interval } from './interval';
 import { resolveCategory } from './resolve-categories';
 
 /** Milliseconds per breakdown category over one execution window. */
@@ -17,12 +17,14 @@ function allocate(n: number) {
   return {
     starts: new Float64Array(n),
     ends: new Float64Array(n),
-    depths: new Int32Array(n),
+    levels: new Int32Array(n),
     cats: new Int32Array(n),
-    times: new Float64Array(2 * n),
-    codes: new Int32Array(2 * n),
-    order: new Int32Array(2 * n),
-    active: new Int32Array(n),
+    /** Interval indices in start order. */
+    byStart: new Int32Array(n),
+    /** End times, sorted. */
+    endTimes: new Float64Array(n),
+    /** The covering intervals, a binary heap with the winner (see beats) on top. */
+    heap: new Int32Array(n),
   };
 }
 let scratch = allocate(64);
@@ -33,18 +35,31 @@ function buffers(n: number): typeof scratch {
   return scratch;
 }
 
+/** Comparisons between intervals made by sweeps so far (tests check the complexity with it). */
+let comparisons = 0;
+
+/** @internal The number of interval comparisons partition() has made in this process. */
+export function partitionComparisons(): number {
+  return comparisons;
+}
+
 /**
  * Partitions the window [windowStart, windowEnd] among intervals so that every instant counts for
  * exactly one category:
- * - an instant no interval covers is `overhead`;
+ * - transparent intervals (unclassified foreign spans, see isTransparent) take no part: they are
+ *   removed, their children kept, and depth is counted in non-transparent intervals only (`level`);
+ * - an instant no other interval covers is `overhead`;
  * - otherwise the instant belongs to the deepest covering interval (a child's time is the child's,
  *   never also its parent's); among equally deep ones (parallel siblings) to the one that ends last
- *   — the one the parent is actually waiting for — then the one that started first;
- * - the winner's category (see resolveCategories), or `uncategorized` when it has none.
+ *   — the one the parent is actually waiting for — then the one that started first, then the one
+ *   recorded first;
+ * - the winner's category (see resolveCategory), or `uncategorized` when it has none (only our own
+ *   phases and tasks can have none).
  * Open intervals (end NaN) run to `windowEnd`. The result sums to the window length.
  * Sequential phases take one pass (disjointPrefix); from the first overlap on, a sweep over
- * start/end events: O(n log n) in the number of intervals, O(n) when they are (nearly) in order.
- * Runs at breakdown time, never per span.
+ * start/end events with the covering intervals in a heap: O(n log n) in the number of intervals
+ * whatever they overlap, O(n) plus the heap when they arrive in order. Runs at breakdown time,
+ * never per span.
  */
 export function partition(intervals: readonly Interval[], windowStart: number, windowEnd: number): CategoryTotals {
   const t = partitionInto(intervals, windowStart, windowEnd, sums);
@@ -84,75 +99,72 @@ function partitionInto(intervals: readonly Interval[], windowStart: number, wind
 
 /**
  * The sweep over intervals[from…] within [windowStart, windowEnd], adding each category's time to
- * `out` (its overhead entry is recomputed by the caller).
+ * `out` (its overhead entry is recomputed by the caller). Between two consecutive event times the
+ * covering set does not change, and its winner is the top of a heap: each interval is pushed once
+ * when it starts and popped once, lazily, when it is on top at or after its end. Starts come in
+ * recording order (already sorted in practice) and end times are sorted natively, so the work is
+ * O(n log n) however the intervals nest or overlap.
  */
 function sweep(intervals: readonly Interval[], from: number, windowStart: number, windowEnd: number, out: Float64Array): void {
   const n = intervals.length - from;
-  const { starts, ends, depths, cats, times, codes, order, active } = buffers(n);
-  // Events: time, and a code = interval index × 2 + (0 closes, 1 opens). Closing sorts before
-  // opening at the same instant, which keeps zero-width overlaps out of the active set.
-  let m = 0;
-  let inOrder = true; // sequential phases arrive in order: no sort at all
+  const { starts, ends, levels, cats, byStart, endTimes, heap } = buffers(n);
+  let k = 0;
+  let startsInOrder = true;
+  let endsInOrder = true;
   for (let i = 0; i < n; i++) {
     const iv = intervals[from + i];
+    const c = categoryCode(resolveCategory(iv)); // in recording order: a parent is resolved before its children
+    if (iv.kind === IntervalKind.Foreign && iv.category === undefined) continue; // transparent: see isTransparent
     const s = iv.start > windowStart ? iv.start : windowStart;
     const rawEnd = iv.end === iv.end ? iv.end : windowEnd;
     const e = rawEnd < windowEnd ? rawEnd : windowEnd;
-    starts[i] = s;
-    ends[i] = e;
-    depths[i] = iv.depth;
-    const c = resolveCategory(iv); // in recording order: a parent is resolved before its children
-    cats[i] = categoryCode(c);
-    if (e > s) {
-      if (m > 0 && (times[m - 1] > s || (times[m - 1] === s && (codes[m - 1] & 1) === 1))) inOrder = false;
-      times[m] = s;
-      codes[m] = i * 2 + 1;
-      order[m] = m++;
-      times[m] = e;
-      codes[m] = i * 2;
-      order[m] = m++;
+    if (e <= s) continue;
+    if (k > 0) {
+      if (s < starts[k - 1]) startsInOrder = false;
+      if (e < ends[k - 1]) endsInOrder = false;
     }
+    starts[k] = s;
+    ends[k] = e;
+    levels[k] = iv.level;
+    cats[k] = c;
+    byStart[k] = k;
+    k++;
   }
-  if (!inOrder) sortEvents(order, times, codes, m);
+  if (k === 0) return;
+  if (!startsInOrder) byStart.subarray(0, k).sort((a, b) => starts[a] - starts[b] || a - b);
+  let endAt = ends;
+  if (!endsInOrder) {
+    endAt = endTimes;
+    for (let i = 0; i < k; i++) endTimes[i] = ends[i];
+    endTimes.subarray(0, k).sort(); // numeric, native
+  }
 
   let cursor = windowStart;
-  let winner = -1;
-  let activeCount = 0;
-  for (let k = 0; k < m; ) {
-    const t = times[order[k]];
+  let winner = OVERHEAD; // the category of the instants after `cursor`
+  let size = 0;
+  let si = 0;
+  // Every interval ends after it starts, so once the last end is passed the heap is empty.
+  for (let ei = 0; ei < k; ) {
+    const nextStart = si < k ? starts[byStart[si]] : Infinity;
+    const nextEnd = endAt[ei];
+    const t = nextStart < nextEnd ? nextStart : nextEnd;
     if (t > cursor) {
-      out[winner < 0 ? OVERHEAD : cats[winner]] += t - cursor;
+      out[winner] += t - cursor;
       cursor = t;
     }
     // Apply every event at this instant before choosing the next winner.
-    while (k < m) {
-      const e = order[k];
-      if (times[e] !== t) break;
-      k++;
-      const i = codes[e] >> 1;
-      if (codes[e] & 1) active[activeCount++] = i;
-      else {
-        for (let a = activeCount - 1; a >= 0; a--) {
-          if (active[a] === i) {
-            active[a] = active[--activeCount];
-            break;
-          }
-        }
-      }
-    }
-    winner = -1;
-    for (let a = 0; a < activeCount; a++) {
-      const c = active[a];
-      if (winner < 0 || beats(c, winner, depths, ends, starts)) winner = c;
-    }
+    while (si < k && starts[byStart[si]] <= t) size = heapPush(heap, size, byStart[si++], levels, ends, starts);
+    while (ei < k && endAt[ei] <= t) ei++;
+    while (size > 0 && ends[heap[0]] <= t) size = heapPop(heap, size, levels, ends, starts);
+    winner = size > 0 ? cats[heap[0]] : OVERHEAD;
   }
-  if (windowEnd > cursor) out[winner < 0 ? OVERHEAD : cats[winner]] += windowEnd - cursor;
+  if (windowEnd > cursor) out[winner] += windowEnd - cursor;
 }
 
 /**
  * The common case without a sweep. Intervals are recorded in start order (both writers stamp them
  * with the monotonic clock when they start), and sequential phases do not overlap: while that
- * holds, each interval's clipped length is its category's. At the first interval that overlaps
+ * holds, each interval's clipped length is its category's (transparent ones are skipped). At the first interval that overlaps
  * the one before it, the rest — from that one before — goes to the sweep, over the window from its
  * start (every later interval starts after it, and every earlier one ended before it). Returns the
  * index the sweep starts at (the length when none is needed) with the prefix's time in `out`; 0,
@@ -167,18 +179,21 @@ function disjointPrefix(intervals: readonly Interval[], windowStart: number, win
   let pendingLength = 0;
   for (let i = 0; i < n; i++) {
     const iv = intervals[i];
+    const c = categoryCode(resolveCategory(iv)); // in recording order: a parent is resolved before its children
+    if (iv.kind === IntervalKind.Foreign && iv.category === undefined) continue; // transparent: see isTransparent
     if (iv.start < previousStart) return unordered(out);
     previousStart = iv.start;
     const s = iv.start > windowStart ? iv.start : windowStart;
     const rawEnd = iv.end === iv.end ? iv.end : windowEnd;
     const e = rawEnd < windowEnd ? rawEnd : windowEnd;
-    const c = categoryCode(resolveCategory(iv)); // in recording order: a parent is resolved before its children
     if (e <= s) continue;
     if (s < previousEnd) {
       // Overlap: the sweep takes over from the pending interval; the rest must still be in order.
       for (let k = i + 1; k < n; k++) {
-        if (intervals[k].start < previousStart) return unordered(out);
-        previousStart = intervals[k].start;
+        const next = intervals[k];
+        if (next.kind === IntervalKind.Foreign && next.category === undefined) continue;
+        if (next.start < previousStart) return unordered(out);
+        previousStart = next.start;
       }
       return pending;
     }
@@ -220,39 +235,39 @@ function categoryCode(c: PhaseCategory | undefined): number {
 }
 
 /** Whether interval a wins an instant over interval b (both covering it); see partition(). */
-function beats(a: number, b: number, depths: Int32Array, ends: Float64Array, starts: Float64Array): boolean {
-  if (depths[a] !== depths[b]) return depths[a] > depths[b];
+function beats(a: number, b: number, levels: Int32Array, ends: Float64Array, starts: Float64Array): boolean {
+  comparisons++;
+  if (levels[a] !== levels[b]) return levels[a] > levels[b];
   if (ends[a] !== ends[b]) return ends[a] > ends[b];
   if (starts[a] !== starts[b]) return starts[a] < starts[b];
   return a < b;
 }
 
-/** Event a goes before event b: earlier time first; at the same time, closing before opening. */
-function before(a: number, b: number, times: Float64Array, codes: Int32Array): boolean {
-  return times[a] < times[b] || (times[a] === times[b] && (codes[a] & 1) < (codes[b] & 1));
+/** Adds interval x to the heap of `size` entries; returns the new size. */
+function heapPush(heap: Int32Array, size: number, x: number, levels: Int32Array, ends: Float64Array, starts: Float64Array): number {
+  let at = size;
+  while (at > 0) {
+    const up = (at - 1) >> 1;
+    if (!beats(x, heap[up], levels, ends, starts)) break;
+    heap[at] = heap[up];
+    at = up;
+  }
+  heap[at] = x;
+  return size + 1;
 }
 
-/**
- * Sorts the event indices in order[0, m). Insertion sort first: events of sequential phases are
- * already in order and parallel ones nearly so, which makes it linear. If the events turn out far
- * from sorted (many concurrent spans), it stops and the rest is sorted with the built-in sort.
- */
-function sortEvents(order: Int32Array, times: Float64Array, codes: Int32Array, m: number): void {
-  let budget = 8 * m + 64;
-  for (let k = 1; k < m; k++) {
-    const x = order[k];
-    let j = k - 1;
-    if (!before(x, order[j], times, codes)) continue;
-    while (j >= 0 && before(x, order[j], times, codes)) {
-      order[j + 1] = order[j];
-      j--;
-      budget--;
-    }
-    order[j + 1] = x;
-    if (budget < 0) {
-      const rest = order.subarray(0, m);
-      rest.sort((a, b) => times[a] - times[b] || (codes[a] & 1) - (codes[b] & 1));
-      return;
-    }
+/** Removes the heap's top; returns the new size. */
+function heapPop(heap: Int32Array, size: number, levels: Int32Array, ends: Float64Array, starts: Float64Array): number {
+  const last = heap[--size];
+  let at = 0;
+  for (;;) {
+    let child = 2 * at + 1;
+    if (child >= size) break;
+    if (child + 1 < size && beats(heap[child + 1], heap[child], levels, ends, starts)) child++;
+    if (!beats(heap[child], last, levels, ends, starts)) break;
+    heap[at] = heap[child];
+    at = child;
   }
+  heap[at] = last;
+  return size;
 }

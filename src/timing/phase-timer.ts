@@ -21,7 +21,7 @@ export interface TimerOwner {
 export class PhaseTimer implements Interval {
   /** Duration in ms once stopped. */
   durationMs: number | undefined = undefined;
-  /** @internal The running timer of the same name started before this one (a linked stack). */
+  /** @internal A timer of the same name started before this one (a linked stack; see PhaseBook.finish). */
   prevSameName: PhaseTimer | undefined = undefined;
   /** @internal Its execution's bookkeeping for its name. */
   slot: NameSlot | undefined = undefined;
@@ -33,6 +33,8 @@ export class PhaseTimer implements Interval {
   span: Span | undefined = undefined;
   /** @internal */
   resolved: PhaseCategory | undefined = undefined;
+  /** @internal */
+  level: number;
   /** @internal */
   ctx: Context | undefined = undefined;
 
@@ -47,6 +49,7 @@ export class PhaseTimer implements Interval {
     /** @internal the metric measure() records when the timer stops. */ readonly metricType: MetricType | undefined,
   ) {
     this.depth = parent === undefined ? 1 : parent.depth + 1;
+    this.level = this.depth;
   }
 
   /** @internal Its record in the execution; undefined for a timer of a dropped call. */

@@ -13,7 +13,8 @@ export interface TimingBreakdownData {
   databaseQueryMs: number;
   externalApiMs: number;
   queueWaitMs: number;
-  /** Time inside the execution that no phase or span covers. */
+  /** Time inside the execution that no phase, task or classified span covers (spans no rule
+   *  classifies are transparent: the time only they cover is overhead too). */
   overheadMs: number;
   /** Time covered only by phases that have no category. */
   uncategorizedMs: number;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { criticalPath } from '../../src/timing/critical-path';
+import { criticalPath, criticalPathSteps } from '../../src/timing/critical-path';
+import { oracleCriticalPath } from './critical-path-oracle';
 import { IntervalKind, type Interval } from '../../src/timing/interval';
 import { iv, root } from '../support/intervals';
 
@@ -71,5 +72,52 @@ describe('criticalPath (Jaeger algorithm)', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('criticalPath: same results as before, in linear walks', () => {
+  /** Random trees: children inside, across or outside their parents, some open, starts in any order. */
+  const treeArb = fc
+    .array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 60 }), fc.boolean()), { maxLength: 40 })
+    .map((specs) => {
+      const r = root();
+      const all: Interval[] = [];
+      for (const [pick, x, y, open] of specs) {
+        const parent = all.length && pick % 3 ? all[pick % all.length] : r;
+        all.push(iv(parent, `n${all.length}`, Math.min(x, y), open && pick % 5 === 0 ? NaN : Math.max(x, y), undefined, pick % 2 ? IntervalKind.ParallelTask : IntervalKind.Phase));
+      }
+      return { r, all };
+    });
+
+  it('gives exactly what the former implementation gave (property, against the oracle)', () => {
+    fc.assert(
+      fc.property(treeArb, fc.integer({ min: 1, max: 70 }), ({ r, all }, end) => {
+        expect(criticalPath(r, all, end, 'agent')).toEqual(oracleCriticalPath(r, all, end, 'agent'));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  /** Children visited for n intervals of a shape. */
+  function work(n: number, shape: 'sequential' | 'nested' | 'parallel'): number {
+    const r = root();
+    const all: Interval[] = [];
+    let parent = r;
+    for (let i = 0; i < n; i++) {
+      const x =
+        shape === 'sequential' ? iv(r, 's', i, i + 1) : shape === 'nested' ? iv(parent, 'n', i, 2 * n - i) : iv(r, 'p', i, n + i, undefined, IntervalKind.ParallelTask);
+      all.push(x);
+      if (shape === 'nested') parent = x;
+    }
+    const before = criticalPathSteps();
+    criticalPath(r, all, 2 * n + 1, 'agent');
+    return criticalPathSteps() - before;
+  }
+
+  it.each(['sequential', 'nested', 'parallel'] as const)('visits each child a bounded number of times: %s work grows linearly', (shape) => {
+    const small = work(1_000, shape);
+    const large = work(10_000, shape);
+    expect(large).toBeLessThanOrEqual(2 * 10_000 + 2);
+    expect(large / small).toBeLessThan(11); // quadratic would be ~100
   });
 });

@@ -2,8 +2,7 @@ import fc from 'fast-check';
 import { partition } from '../../src/timing/partition';
 import { IntervalKind, type Interval } from '../../src/timing/interval';
 import { BREAKDOWN_CATEGORIES, PHASE_CATEGORIES, type PhaseCategory } from '../../src/timing/categories';
-import { resolveCategories } from '../../src/timing/resolve-categories';
-import { iv, root } from '../support/intervals';
+import { isUnclassifiedForeign, iv, referenceCategory, referenceLevel, root } from '../support/intervals';
 
 const sum = (t: Record<string, number>): number => Object.values(t).reduce((a, b) => a + b, 0);
 
@@ -110,8 +109,10 @@ describe('partition', () => {
         const t = partition(intervals, 0, end);
         expect(Math.abs(sum(t) - end)).toBeLessThan(1e-6);
         for (const v of Object.values(t)) expect(v).toBeGreaterThanOrEqual(0);
-        // Covered time equals the union of the clipped intervals: overhead is exactly what no one covers.
+        // Covered time equals the union of the clipped intervals that are not transparent: overhead
+        // is exactly what nothing else covers.
         const segs = intervals
+          .filter((i) => !isUnclassifiedForeign(i))
           .map((i) => [Math.max(0, i.start), Math.min(Number.isNaN(i.end) ? end : i.end, end)] as const)
           .filter(([s, e]) => e > s)
           .sort((x, y) => x[0] - y[0]);
@@ -132,25 +133,30 @@ describe('partition', () => {
     );
   });
 
-  /** The rule, instant by instant: at the middle of every elementary segment, pick the winner directly. */
+  /**
+   * The rule, instant by instant, written from its statement rather than from the code: at the
+   * middle of every elementary segment, among the covering intervals that are not transparent
+   * (an unclassified foreign span), pick the one with the most non-transparent ancestors, then
+   * the latest end, the earliest start, the first recorded.
+   */
   function referencePartition(intervals: Interval[], end: number): Record<string, number> {
-    const categories = resolveCategories(intervals);
     const clip = intervals.map((i) => [Math.max(0, i.start), Math.min(Number.isNaN(i.end) ? end : i.end, end)] as const);
     const cuts = [...new Set([0, end, ...clip.flat().filter((t) => t > 0 && t < end)])].sort((a, b) => a - b);
+    const level = intervals.map(referenceLevel);
     const out: Record<string, number> = {};
     for (let k = 0; k + 1 < cuts.length; k++) {
       const mid = (cuts[k] + cuts[k + 1]) / 2;
       let w = -1;
       for (let i = 0; i < intervals.length; i++) {
         const [s, e] = clip[i];
-        if (!(s < mid && mid < e)) continue;
+        if (!(s < mid && mid < e) || isUnclassifiedForeign(intervals[i])) continue;
         const better =
           w < 0 ||
-          intervals[i].depth > intervals[w].depth ||
-          (intervals[i].depth === intervals[w].depth && (e > clip[w][1] || (e === clip[w][1] && s < clip[w][0])));
+          level[i] > level[w] ||
+          (level[i] === level[w] && (e > clip[w][1] || (e === clip[w][1] && s < clip[w][0])));
         if (better) w = i;
       }
-      const key = w < 0 ? 'overhead' : (categories[w] ?? 'uncategorized');
+      const key = w < 0 ? 'overhead' : (referenceCategory(intervals[w]) ?? 'uncategorized');
       out[key] = (out[key] ?? 0) + (cuts[k + 1] - cuts[k]);
     }
     return out;
