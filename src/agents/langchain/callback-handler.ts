@@ -267,7 +267,7 @@ export class AgentTimingCallbackHandler extends BaseCallbackHandler {
     // copy() passes the handler itself: the copy shares the run table.
     this.state = options instanceof AgentTimingCallbackHandler ? options.state : new HandlerState(options !== null && typeof options === 'object' ? options : {});
     this.lc_prefer_streaming = this.state.preferStreaming;
-    void installRunContext();
+    installRunContext();
   }
 
   /** LangChain runs being timed now. */

@@ -1,8 +1,4 @@
 import { context, ROOT_CONTEXT, trace, type Context } from '@opentelemetry/api';
-import { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { BaseLLM } from '@langchain/core/language_models/llms';
-import { BaseRetriever } from '@langchain/core/retrievers';
-import { StructuredTool } from '@langchain/core/tools';
 import { componentLogger } from '../../internal/diag';
 import type { EnhancedExecutionTimingCollector } from '../../timing/collector';
 import { EXECUTION_SCOPE_KEY, type ExecutionScope } from '../../timing/execution-scope';
@@ -214,7 +210,7 @@ interface Target {
 }
 
 /** The classes whose methods are wrapped, as one copy of @langchain/core exports them. */
-interface CoreClasses {
+export interface CoreClasses {
   StructuredTool?: { prototype: object };
   BaseChatModel?: { prototype: object };
   BaseLLM?: { prototype: object };
@@ -257,49 +253,45 @@ function wrapAll(c: CoreClasses, copy: string): void {
   }
 }
 
-const ESM_MODULES = [
-  '@langchain/core/tools',
-  '@langchain/core/language_models/chat_models',
-  '@langchain/core/language_models/llms',
-  '@langchain/core/retrievers',
+/** The CommonJS modules defining the wrapped classes, and the export each is read from. */
+const CJS_MODULES: ReadonlyArray<[specifier: string, exportName: keyof CoreClasses]> = [
+  ['@langchain/core/tools', 'StructuredTool'],
+  ['@langchain/core/language_models/chat_models', 'BaseChatModel'],
+  ['@langchain/core/language_models/llms', 'BaseLLM'],
+  ['@langchain/core/retrievers', 'BaseRetriever'],
 ];
-
-// A real import() from this CommonJS build (TypeScript would turn `import()` into require()).
-const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
-
 let installed = false;
-let esmReady: Promise<void> | undefined;
 
 /**
- * Wraps LangChain's run-body methods once (see the module comment), in the CommonJS copy of
- * @langchain/core this build requires, now, and in its ES-module copy (the one an ES-module
- * application imports: Node loads the two separately), as soon as it loads. A method that is
- * missing (another @langchain/core version) is skipped with a debug message: its runs are still
- * timed, only spans inside them keep the caller as parent. Returns when both are wrapped.
+ * Wraps LangChain's run-body methods (see the module comment) in the CommonJS copy of
+ * @langchain/core, once, when the first handler is made — not when agent-timing/langchain is
+ * imported: loading @langchain/core/tools (it loads zod) can take a few hundred ms, which an
+ * application that imports the entry but never makes a handler should not pay; an application
+ * running agents has loaded these modules already. An ES-module application imports another copy
+ * (Node loads the two formats separately): the package's ES-module entry (dist/esm/langchain.mjs,
+ * written by scripts/build.mjs) imports that copy's classes and hands them to wrapCoreClasses().
+ * A module or method that is missing (another @langchain/core version) is skipped with a debug
+ * message: its runs are still timed, only spans inside them keep the caller as parent.
  */
-export function installRunContext(): Promise<void> {
-  if (!installed) {
-    installed = true;
-    wrapAll({ StructuredTool, BaseChatModel, BaseLLM, BaseRetriever }, 'CommonJS');
+export function installRunContext(): void {
+  if (installed) return;
+  installed = true;
+  for (const [specifier, exportName] of CJS_MODULES) {
     try {
-      esmReady = Promise.all(ESM_MODULES.map((m) => importEsm(m).catch(() => ({}) as Record<string, unknown>)))
-        .then(([tools, chat, llms, retrievers]) => {
-          wrapAll(
-            {
-              StructuredTool: tools.StructuredTool as CoreClasses['StructuredTool'],
-              BaseChatModel: chat.BaseChatModel as CoreClasses['BaseChatModel'],
-              BaseLLM: llms.BaseLLM as CoreClasses['BaseLLM'],
-              BaseRetriever: retrievers.BaseRetriever as CoreClasses['BaseRetriever'],
-            },
-            'ES module',
-          );
-        })
-        .catch((err: unknown) => log.debug(`the ES-module copy of @langchain/core was not wrapped: ${String(err)}`));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require(specifier) as Record<string, unknown>;
+      wrapCoreClasses({ [exportName]: mod[exportName] } as CoreClasses, 'CommonJS');
     } catch (err) {
-      // import() unavailable (a VM without dynamic import): the CommonJS copy is wrapped
-      log.debug(`the ES-module copy of @langchain/core was not wrapped: ${String(err)}`);
-      esmReady = Promise.resolve();
+      log.debug(`could not wrap ${specifier}: ${String(err)}`);
     }
   }
-  return esmReady ?? Promise.resolve();
+}
+
+/** Wraps the run-body methods of one copy of @langchain/core (idempotent per copy). Never throws. */
+export function wrapCoreClasses(classes: CoreClasses, copy: string): void {
+  try {
+    wrapAll(classes, copy);
+  } catch (err) {
+    log.debug(`could not wrap @langchain/core (${copy}): ${String(err)}`);
+  }
 }
