@@ -151,14 +151,18 @@ async function run(handler: AgentTimingCallbackHandler, graph: ReturnType<typeof
   return text;
 }
 
-function near(actual: number, expected: number): void {
-  const tolerance = Math.max(25, 0.15 * expected);
+/** Within max(25 ms, 15 %) of the truth — 15 % of `of` when a figure is a share of a larger call. */
+function near(actual: number, expected: number, of = expected): void {
+  const tolerance = Math.max(25, 0.15 * of);
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(tolerance);
 }
 
 function checkBreakdown(b: TimingBreakdown, startedAt: number): void {
   near(b.externalApiMs, truth.fetchMs);
-  near(b.toolExecutionMs, truth.toolOwnMs);
+  // The tool's own time and its fetch split one call at the fetch span's end; the tool's code sees
+  // the response only when the (busy) event loop gets to it, so the split is judged against the call.
+  near(b.toolExecutionMs, truth.toolOwnMs, truth.toolOwnMs + truth.fetchMs);
+  near(b.toolExecutionMs + b.externalApiMs, truth.toolOwnMs + truth.fetchMs);
   near(b.llmProcessingMs, truth.modelMs);
   expect(b.ttftMs).toBeDefined();
   // TTFT is the first visible text, not the empty tool-call chunk that came ~300 ms earlier.
