@@ -144,7 +144,7 @@ class HandlerState {
       if (parent.collector.completed) return;
       const root = parent.root ?? parent;
       const timer = phased ? startNestedPhase(parent.collector, parent.under, name, metadata) : undefined;
-      const rec = this.record(kind, parent.collector, timer, timer ?? parent.under, false, root, chunkAttrs);
+      const rec = this.record(kind, runId, parent.collector, timer, timer ?? parent.under, false, root, chunkAttrs);
       root.children?.set(runId, rec);
       this.runs.set(runId, rec);
       return;
@@ -152,7 +152,7 @@ class HandlerState {
     const host = this.collector ?? (this.attach ? currentCollector() : undefined);
     if (host && !host.completed) {
       const timer = phased ? startNestedPhase(host, 'current', name, metadata) : undefined;
-      this.runs.set(runId, this.record(kind, host, timer, timer ?? 'current', false, undefined, chunkAttrs));
+      this.runs.set(runId, this.record(kind, runId, host, timer, timer ?? 'current', false, undefined, chunkAttrs));
       return;
     }
     const collector = new EnhancedExecutionTimingCollector({
@@ -163,7 +163,7 @@ class HandlerState {
     });
     // A root chain is the execution; a root model, tool or retriever call is a phase inside one.
     const timer = kind === 'chain' ? undefined : startNestedPhase(collector, undefined, name, metadata);
-    this.runs.set(runId, this.record(kind, collector, timer, timer, true, undefined, chunkAttrs));
+    this.runs.set(runId, this.record(kind, runId, collector, timer, timer, true, undefined, chunkAttrs));
   }
 
   end(runId: unknown, error?: unknown, failed = false): void {
@@ -211,6 +211,7 @@ class HandlerState {
 
   private record(
     kind: RunKind,
+    runId: string,
     collector: EnhancedExecutionTimingCollector,
     timer: PhaseTimer | undefined,
     under: PhaseTimer | undefined | 'current',
@@ -222,7 +223,7 @@ class HandlerState {
     // its cell gets the phase, so spans made in the body are the phase's children.
     let cell: RunCell | undefined;
     if (kind !== 'chain') {
-      cell = claimCell(kind);
+      cell = claimCell(kind, runId);
       if (cell) fillCell(cell, phaseContext(collector, timer));
     }
     return { collector, timer, under, owns, root, children: root ? undefined : new Map(), chunkAttributes: chunkAttrs, cell, tokens: 0, lastTokenAt: 0, visible: false };

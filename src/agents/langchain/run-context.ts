@@ -37,6 +37,8 @@ export interface RunCell {
   /** 'claimed' once a run filled it; 'poisoned' when a second run started in the same call. */
   state: 'empty' | 'claimed' | 'poisoned';
   readonly kind: RunKindForCell;
+  /** The run that claimed it. */
+  runId: string | undefined;
 }
 
 export type RunKindForCell = 'tool' | 'llm' | 'retriever';
@@ -102,8 +104,12 @@ class Derived implements Context {
   }
 }
 
-/** The empty cell of the call the current async context runs in, for a run of `kind`; undefined when none. */
-export function claimCell(kind: RunKindForCell): RunCell | undefined {
+/**
+ * The empty cell of the call the current async context runs in, for run `runId` of `kind`;
+ * undefined when none. A second handler of ours on the same run finds it claimed and leaves it to
+ * the first; a different run in the same call (a batch) poisons it.
+ */
+export function claimCell(kind: RunKindForCell, runId: string): RunCell | undefined {
   let cell: RunCell | undefined;
   try {
     cell = context.active().getValue(CELL_KEY) as RunCell | undefined;
@@ -113,9 +119,10 @@ export function claimCell(kind: RunKindForCell): RunCell | undefined {
   if (cell === undefined || cell.kind !== kind) return undefined;
   if (cell.state === 'empty') {
     cell.state = 'claimed';
+    cell.runId = runId;
     return cell;
   }
-  if (cell.state === 'claimed') {
+  if (cell.state === 'claimed' && cell.runId !== runId) {
     // Two runs in one call: which body belongs to which cannot be told; leave both unparented.
     cell.state = 'poisoned';
     cell.ctx = undefined;
@@ -145,7 +152,7 @@ export function emptyCell(cell: RunCell | undefined): void {
 
 function runContext(kind: RunKindForCell): Context | undefined {
   try {
-    return new RunContext(context.active(), { ctx: undefined, state: 'empty', kind });
+    return new RunContext(context.active(), { ctx: undefined, state: 'empty', kind, runId: undefined });
   } catch {
     return undefined;
   }

@@ -173,6 +173,19 @@ describe('run context: spans inside runs the handler timed are children of the r
     expect(getDropCounts()).toEqual({});
   });
 
+  it('two handlers of ours on one run: the first handler phase is the parent, nothing is poisoned', async () => {
+    const seen = completions();
+    try {
+      await new LookupTool().invoke({ q: 'two' }, { callbacks: [new AgentTimingCallbackHandler({ agentName: 'first' }), new AgentTimingCallbackHandler({ agentName: 'second' })] });
+      const toolSpans = recorder.spans().filter((s) => s.name === 'execute_tool LookupTool');
+      expect(toolSpans).toHaveLength(2);
+      expect(toolSpans.map((s) => s.spanContext().spanId)).toContain(spanNamed('GET /lookup/two').parentSpanContext?.spanId);
+      expect([...seen.byId.values()].flat()).toHaveLength(2);
+    } finally {
+      seen.stop();
+    }
+  });
+
   it('without our handler the wrapped methods change nothing: spans keep the caller as parent', async () => {
     const outer = trace.getTracer('app').startSpan('request');
     await context.with(trace.setSpan(context.active(), outer), async () => {
