@@ -1,6 +1,8 @@
 // LangChain.js: one callback handler times a runnable sequence with a tool and a chat model — the
 // root chain is an execution, the tool a tool_execution phase, the model llm_processing with TTFT
-// at its first streamed token. Uses LangChain's fake chat model, so it runs offline.
+// at its first streamed token with visible text; the chain's own steps (pick_city, build_prompt)
+// are framework time (overhead). Spans made inside the tool or the model (fetch, pg, an LLM
+// client) would be children of their phase. Uses LangChain's fake chat model, so it runs offline.
 // Run: npx tsx examples/langchain.ts
 // (Inside this repository the package is imported from ../src; in your project: from 'agent-timing'
 // and the handler from 'agent-timing/langchain'.)
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
 
   const b = await done;
   console.log(`execution ${b.agentName} (${b.outcome}): total ${b.totalMs.toFixed(1)} ms, TTFT ${b.ttftMs!.toFixed(1)} ms`);
-  console.log(`  tool_execution ${b.toolExecutionMs.toFixed(1)} ms, llm_processing ${b.llmProcessingMs.toFixed(1)} ms, uncategorized ${b.uncategorizedMs.toFixed(1)} ms`);
+  console.log(`  tool_execution ${b.toolExecutionMs.toFixed(1)} ms, llm_processing ${b.llmProcessingMs.toFixed(1)} ms, overhead ${b.overheadMs.toFixed(1)} ms, uncategorized ${b.uncategorizedMs.toFixed(1)} ms`);
   for (const [name, ms] of Object.entries(b.phases)) console.log(`  phase ${name}: ${ms.toFixed(1)} ms`);
 }
 

@@ -8,6 +8,7 @@ import type { PhaseTimer } from '../timing/phase-timer';
 import { currentCollector } from './context-helpers';
 import { chunkAttributes, recordChunkInterval } from './internal/chunk-metrics';
 import { stopTimer } from './internal/core-hooks';
+import { isVisibleChunk } from './internal/visible-text';
 
 /** Span attribute on a stream's phase: how it ended (`completed`, `cancelled`, `aborted` or `error`). */
 export const ATTR_STREAM_OUTCOME = 'agent_timing.stream.outcome';
@@ -36,6 +37,15 @@ export interface InstrumentStreamOptions {
   requestModel?: string;
   /** Meter for the time-per-chunk histogram. Default: the global provider's `agent-timing` meter. */
   meter?: Meter;
+  /**
+   * Whether a chunk carries text the user sees; TTFT is taken at the first that does. Default:
+   * the built-in rule (docs/langchain.md, "What counts as the first token"): text of strings,
+   * OpenAI chunks (`choices[].delta.content`), AI SDK `text-delta` parts, Anthropic and OpenAI
+   * Responses text deltas and LangChain message chunks, when not empty or only whitespace; a
+   * tool-call-only chunk never counts; a chunk of unknown shape counts unless empty. If the
+   * function throws, the built-in rule decides that chunk.
+   */
+  isVisible?: (chunk: unknown) => boolean;
 }
 
 const log = componentLogger('stream');
@@ -48,11 +58,12 @@ interface ResolvedStreamOptions {
   signal: AbortSignal | undefined;
   attributes: Attributes;
   meter: Meter | undefined;
+  isVisible: ((chunk: unknown) => boolean) | undefined;
 }
 
 /**
  * The timing of one pass over a stream: the phase from the first pull to the end, TTFT at the
- * first chunk, the time between later chunks. Ends at most once, whatever ends it first.
+ * first chunk with visible text, the time between chunks. Ends at most once, whatever ends it first.
  */
 class StreamTiming {
   private state: 'idle' | 'running' | 'ended' = 'idle';
@@ -60,6 +71,7 @@ class StreamTiming {
   private chunks = 0;
   private startedAt = 0;
   private lastAt = 0;
+  /** Time to the first chunk with visible text, from the first pull. */
   private firstChunkMs: number | undefined;
   private onAbort: (() => void) | undefined;
 
@@ -87,17 +99,28 @@ class StreamTiming {
     }
   }
 
-  chunk(): void {
+  chunk(value: unknown): void {
     if (this.state !== 'running') return;
     const now = monotonicNow();
     this.chunks++;
-    if (this.chunks === 1) {
+    if (this.chunks > 1) recordChunkInterval(now - this.lastAt, this.o.attributes, this.o.meter);
+    this.lastAt = now;
+    if (this.firstChunkMs === undefined && this.visible(value)) {
       this.firstChunkMs = now - this.startedAt;
       if (!this.o.collector.completed) this.o.collector.recordFirstToken();
-    } else {
-      recordChunkInterval(now - this.lastAt, this.o.attributes, this.o.meter);
     }
-    this.lastAt = now;
+  }
+
+  private visible(value: unknown): boolean {
+    const custom = this.o.isVisible;
+    if (custom !== undefined) {
+      try {
+        return custom(value) === true;
+      } catch {
+        reportDrop('stream-is-visible-threw', 'instrumentStream() isVisible threw; the built-in rule decided that chunk');
+      }
+    }
+    return isVisibleChunk(value);
   }
 
   end(outcome: StreamOutcome, error?: unknown): void {
@@ -146,7 +169,7 @@ class InstrumentedIterator<T> implements AsyncIterableIterator<T> {
     return Promise.resolve(pending).then(
       (result) => {
         if (isDone(result)) this.timing.end('completed');
-        else this.timing.chunk();
+        else this.timing.chunk(valueOf(result));
         return result;
       },
       (err: unknown) => {
@@ -172,6 +195,14 @@ class InstrumentedIterator<T> implements AsyncIterableIterator<T> {
 
   [Symbol.asyncIterator](): this {
     return this;
+  }
+}
+
+function valueOf(result: unknown): unknown {
+  try {
+    return (result as IteratorResult<unknown>).value;
+  } catch {
+    return undefined;
   }
 }
 
@@ -266,7 +297,7 @@ function wrapReadableStream(source: ReadableStream<unknown>, timing: StreamTimin
           controller.close();
           return;
         }
-        timing.chunk();
+        timing.chunk(result.value);
         controller.enqueue(result.value);
       },
       cancel(reason) {
@@ -288,6 +319,11 @@ function resolveOptions(options: InstrumentStreamOptions, collector: EnhancedExe
   if (options.metadata !== null && typeof options.metadata === 'object') metadata = { ...options.metadata };
   if (name !== LLM_PROCESSING) metadata = { ...metadata, category: LLM_PROCESSING };
   else if (metadata && 'category' in metadata) metadata.category = LLM_PROCESSING;
+  let isVisible: ((chunk: unknown) => boolean) | undefined;
+  if (options.isVisible !== undefined) {
+    if (typeof options.isVisible === 'function') isVisible = options.isVisible;
+    else reportDrop('invalid-stream-is-visible', 'instrumentStream() isVisible must be a function; the built-in rule is used');
+  }
   let signal: AbortSignal | undefined;
   if (options.signal !== undefined) {
     if (options.signal !== null && typeof options.signal === 'object' && typeof options.signal.addEventListener === 'function') signal = options.signal;
@@ -300,12 +336,14 @@ function resolveOptions(options: InstrumentStreamOptions, collector: EnhancedExe
     signal,
     attributes: chunkAttributes(options),
     meter: options.meter,
+    isVisible,
   };
 }
 
 /**
  * Times a streamed response as part of an execution: an `llm_processing` phase from the first
- * pull to the end, TTFT (collector.recordFirstToken()) at the first chunk, and the time between
+ * pull to the end, TTFT (collector.recordFirstToken()) at the first chunk with visible text (see
+ * the `isVisible` option: empty and tool-call-only chunks do not count), and the time between
  * later chunks as the GenAI `gen_ai.client.operation.time_per_output_chunk` histogram (seconds).
  * The phase ends exactly once — on completion, an early `break`/`return()`, a thrown error
  * (phase marked failed), `cancel()`, or the `signal` aborting — and its span records the outcome,

@@ -10,6 +10,8 @@ import type { PhaseTimer } from '../../timing/phase-timer';
 import { currentCollector } from '../context-helpers';
 import { chunkAttributes, recordChunkInterval } from '../internal/chunk-metrics';
 import { startNestedPhase, stopTimer } from '../internal/core-hooks';
+import { claimCell, emptyCell, fillCell, installRunContext, phaseContext, type RunCell } from './run-context';
+import { isVisibleToken } from '../internal/visible-text';
 
 /** Options of the LangChain.js callback handler. */
 export interface AgentTimingCallbackHandlerOptions {
@@ -24,6 +26,13 @@ export interface AgentTimingCallbackHandlerOptions {
   aggregator?: BreakdownSink;
   /** Most runs tracked at once; later runs are dropped and counted. Default 10 000. */
   maxRuns?: number;
+  /** Time nested chain runs (sequence steps, RunnableLambdas, LangGraph nodes) as phases of their
+   *  own, with no category (their own time is then `uncategorized`), and a root chain started inside
+   *  an execution as a phase of it. Default false: chains are framework orchestration, the
+   *  execution's model, tool and retriever phases nest directly under the execution (or the phase
+   *  the agent was started in), and the time only chains cover is overhead — the GenAI shape
+   *  `invoke_agent` → `chat` / `execute_tool`. */
+  chainPhases?: boolean;
   /** Ask chat models to stream even under invoke() (LangChain's `lc_prefer_streaming`), so
    *  handleLLMNewToken fires and TTFT is measured for every call. Changes how models call their
    *  provider, hence off by default. */
@@ -34,8 +43,12 @@ type RunKind = 'chain' | 'llm' | 'tool' | 'retriever';
 
 interface RunRecord {
   readonly collector: EnhancedExecutionTimingCollector;
-  /** The run's phase (undefined for a root chain, which is the execution itself). */
+  /** The run's own phase (undefined for a root chain, which is the execution itself, and for
+   *  chains when chainPhases is off). */
   readonly timer: PhaseTimer | undefined;
+  /** Where the run's child runs nest: its own phase, the nearest ancestor's, the execution
+   *  (undefined), or the phase current where the child starts ('current', inside a host execution). */
+  readonly under: PhaseTimer | undefined | 'current';
   /** This run's end completes the collector (a root run the handler made an execution for). */
   readonly owns: boolean;
   /** The root run's record, for descendants; undefined for roots. */
@@ -43,8 +56,12 @@ interface RunRecord {
   /** Roots only: descendants still running, in start order. */
   readonly children: Map<string, RunRecord> | undefined;
   readonly chunkAttributes: Attributes | undefined;
+  /** The cell of the LangChain call running this run's body (tool, model and retriever runs). */
+  readonly cell: RunCell | undefined;
   tokens: number;
   lastTokenAt: number;
+  /** A token the user could see arrived (TTFT is taken at the first). */
+  visible: boolean;
 }
 
 const log = componentLogger('langchain');
@@ -96,6 +113,7 @@ class HandlerState {
   readonly aggregator: BreakdownSink | undefined;
   readonly maxRuns: number;
   readonly preferStreaming: boolean;
+  readonly chainPhases: boolean;
 
   constructor(options: AgentTimingCallbackHandlerOptions) {
     this.agentName = cleanName(options.agentName);
@@ -107,6 +125,7 @@ class HandlerState {
     this.aggregator = options.aggregator;
     this.maxRuns = positiveInteger(options.maxRuns, 'maxRuns', 10_000);
     this.preferStreaming = options.preferStreaming === true;
+    this.chainPhases = options.chainPhases === true;
   }
 
   start(kind: RunKind, runId: unknown, parentRunId: string | undefined, name: string, metadata: Record<string, unknown> | undefined, chunkAttrs?: Attributes): void {
@@ -119,18 +138,21 @@ class HandlerState {
       reportDrop('langchain-run-limit', `more than ${this.maxRuns} LangChain runs in flight; later runs are not timed (raise maxRuns)`);
       return;
     }
+    const phased = kind !== 'chain' || this.chainPhases;
     const parent = parentRunId === undefined ? undefined : this.runs.get(parentRunId);
     if (parent) {
       if (parent.collector.completed) return;
       const root = parent.root ?? parent;
-      const rec = this.record(parent.collector, startNestedPhase(parent.collector, parent.timer, name, metadata), false, root, chunkAttrs);
+      const timer = phased ? startNestedPhase(parent.collector, parent.under, name, metadata) : undefined;
+      const rec = this.record(kind, runId, parent.collector, timer, timer ?? parent.under, false, root, chunkAttrs);
       root.children?.set(runId, rec);
       this.runs.set(runId, rec);
       return;
     }
     const host = this.collector ?? (this.attach ? currentCollector() : undefined);
     if (host && !host.completed) {
-      this.runs.set(runId, this.record(host, startNestedPhase(host, 'current', name, metadata), false, undefined, chunkAttrs));
+      const timer = phased ? startNestedPhase(host, 'current', name, metadata) : undefined;
+      this.runs.set(runId, this.record(kind, runId, host, timer, timer ?? 'current', false, undefined, chunkAttrs));
       return;
     }
     const collector = new EnhancedExecutionTimingCollector({
@@ -141,7 +163,7 @@ class HandlerState {
     });
     // A root chain is the execution; a root model, tool or retriever call is a phase inside one.
     const timer = kind === 'chain' ? undefined : startNestedPhase(collector, undefined, name, metadata);
-    this.runs.set(runId, this.record(collector, timer, true, undefined, chunkAttrs));
+    this.runs.set(runId, this.record(kind, runId, collector, timer, timer, true, undefined, chunkAttrs));
   }
 
   end(runId: unknown, error?: unknown, failed = false): void {
@@ -153,6 +175,7 @@ class HandlerState {
     }
     this.runs.delete(runId);
     rec.root?.children?.delete(runId);
+    emptyCell(rec.cell);
     stopTimer(rec.timer, error, failed);
     if (rec.children && rec.children.size > 0) {
       // Descendants LangChain never ended (an abandoned stream): close them, innermost first.
@@ -160,31 +183,50 @@ class HandlerState {
       rec.children.clear();
       for (const [id, child] of left) {
         this.runs.delete(id);
+        emptyCell(child.cell);
         stopTimer(child.timer);
       }
     }
     if (rec.owns && !rec.collector.completed) rec.collector.complete({ success: !failed, error: failed ? error : undefined });
   }
 
-  token(runId: unknown): void {
+  /**
+   * A streamed chunk of a model run. Every chunk counts for the time between chunks; TTFT is
+   * taken at the first one with visible text (see isVisibleToken): the empty token LangChain
+   * sends for a tool-call chunk of an intermediate step is not the first token.
+   */
+  token(runId: unknown, token: unknown, fields: unknown): void {
     if (typeof runId !== 'string') return;
     const rec = this.runs.get(runId);
     if (!rec || rec.collector.completed) return;
     const now = monotonicNow();
-    if (rec.tokens === 0) rec.collector.recordFirstToken();
-    else recordChunkInterval(now - rec.lastTokenAt, rec.chunkAttributes ?? chunkAttributes(undefined));
+    if (rec.tokens > 0) recordChunkInterval(now - rec.lastTokenAt, rec.chunkAttributes ?? chunkAttributes(undefined));
     rec.tokens++;
     rec.lastTokenAt = now;
+    if (!rec.visible && isVisibleToken(token, fields)) {
+      rec.visible = true;
+      rec.collector.recordFirstToken();
+    }
   }
 
   private record(
+    kind: RunKind,
+    runId: string,
     collector: EnhancedExecutionTimingCollector,
     timer: PhaseTimer | undefined,
+    under: PhaseTimer | undefined | 'current',
     owns: boolean,
     root: RunRecord | undefined,
     chunkAttrs: Attributes | undefined,
   ): RunRecord {
-    return { collector, timer, owns, root, children: root ? undefined : new Map(), chunkAttributes: chunkAttrs, tokens: 0, lastTokenAt: 0 };
+    // The body of a tool, model or retriever run runs in the call LangChain started it from:
+    // its cell gets the phase, so spans made in the body are the phase's children.
+    let cell: RunCell | undefined;
+    if (kind !== 'chain') {
+      cell = claimCell(kind, runId);
+      if (cell) fillCell(cell, phaseContext(collector, timer));
+    }
+    return { collector, timer, under, owns, root, children: root ? undefined : new Map(), chunkAttributes: chunkAttrs, cell, tokens: 0, lastTokenAt: 0, visible: false };
   }
 
   /** Forgets runs whose execution ended behind our back (evicted as abandoned); how many. */
@@ -226,6 +268,7 @@ export class AgentTimingCallbackHandler extends BaseCallbackHandler {
     // copy() passes the handler itself: the copy shares the run table.
     this.state = options instanceof AgentTimingCallbackHandler ? options.state : new HandlerState(options !== null && typeof options === 'object' ? options : {});
     this.lc_prefer_streaming = this.state.preferStreaming;
+    installRunContext();
   }
 
   /** LangChain runs being timed now. */
@@ -260,8 +303,8 @@ export class AgentTimingCallbackHandler extends BaseCallbackHandler {
     this.safe(() => this.startModel(llm, runId, parentRunId, metadata, runName));
   }
 
-  override handleLLMNewToken(_token: unknown, _idx: unknown, runId: string): void {
-    this.safe(() => this.state.token(runId));
+  override handleLLMNewToken(token: unknown, _idx: unknown, runId: string, _parentRunId?: unknown, _tags?: unknown, fields?: unknown): void {
+    this.safe(() => this.state.token(runId, token, fields));
   }
 
   override handleLLMEnd(_output: unknown, runId: string): void {
