@@ -26,7 +26,7 @@ export interface Interval {
   category: PhaseCategory | undefined;
   /** The span that represents it, when one was made. */
   span: Span | undefined;
-  /** The category its time finally counts for (see resolveCategories); set at breakdown time. */
+  /** The category its time finally counts for (see resolveCategory); set at breakdown time. */
   resolved: PhaseCategory | undefined;
   /** Its depth counting only the intervals that take part in the breakdown: transparent ones
    *  (unclassified foreign spans) are not counted. 0 for the root; set at breakdown time with

@@ -44,8 +44,3 @@ export function resolveCategory(iv: Interval): PhaseCategory | undefined {
   iv.resolved = c;
   return c;
 }
-
-/** resolveCategory over intervals in recording order, by index. */
-export function resolveCategories(intervals: readonly Interval[]): (PhaseCategory | undefined)[] {
-  return intervals.map(resolveCategory);
-}
