@@ -15,8 +15,28 @@ export interface MetricsEndpointStatus {
 /** A handler for an extra GET route (see MetricsEndpoint.route). */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
+/** Counters of one endpoint since it started (for tests and health checks). */
+export interface MetricsEndpointStats {
+  /** Connections open now. */
+  connections: number;
+  /** Connections closed at once because `maxConnections` were open. */
+  refusedConnections: number;
+  /** Requests for the metrics path. */
+  scrapes: number;
+  /** Collections run: scrapes that arrived while one was in progress shared it. */
+  collections: number;
+  /** Times a serialization yielded to the event loop. */
+  yields: number;
+  /** Responses dropped because more than `maxBufferedBytes` were queued for their reader. */
+  droppedReaders: number;
+  /** Connections closed because nothing moved on them for their timeout (idle keep-alive, or a reader that stopped reading). */
+  timedOut: number;
+}
+
 export interface MetricsEndpoint {
   readonly ready: Promise<MetricsEndpointStatus>;
+  /** Counters since start (a copy). */
+  stats(): MetricsEndpointStats;
   /**
    * Serves `handler` for GET and HEAD requests to `path` (exact path, query string ignored), on the
    * same server as /metrics and so under the same connection cap and timeouts: the internal hook
@@ -135,12 +155,14 @@ export function serveMetrics(reader: MetricReader, config: MetricsEndpointConfig
   let current: SharedScrape | undefined;
   let closing = false;
   let collectErrors = 0;
+  const stats: MetricsEndpointStats = { connections: 0, refusedConnections: 0, scrapes: 0, collections: 0, yields: 0, droppedReaders: 0, timedOut: 0 };
   let routeErrors = 0;
 
   /** Starts a collection and serializes it in slices into a new SharedScrape. */
   const startScrape = (): SharedScrape => {
     const scrape = new SharedScrape();
     current = scrape;
+    stats.collections++;
     void (async () => {
       try {
         const { resourceMetrics, errors } = await reader.collect();
@@ -152,6 +174,7 @@ export function serveMetrics(reader: MetricReader, config: MetricsEndpointConfig
           const data = task.next(performance.now() + config.sliceMillis);
           if (data === undefined) break;
           scrape.append(data);
+          stats.yields++;
           await nextTurn();
         }
         scrape.finish();
@@ -187,6 +210,7 @@ export function serveMetrics(reader: MetricReader, config: MetricsEndpointConfig
         at = next;
         if (!res.write(next.data)) {
           if (res.writableLength > config.maxBufferedBytes) {
+            stats.droppedReaders++;
             res.destroy();
             return;
           }
@@ -254,16 +278,29 @@ export function serveMetrics(reader: MetricReader, config: MetricsEndpointConfig
         return;
       }
       if (handler) runRoute(handler, req, res);
-      else send(current ?? startScrape(), res, req.method === 'HEAD');
+      else {
+        stats.scrapes++;
+        send(current ?? startScrape(), res, req.method === 'HEAD');
+      }
     },
   );
   server.maxConnections = config.maxConnections;
-  // A socket on which nothing moves for this long (a reader that stopped reading) is destroyed.
+  // A socket on which nothing moves for this long (a reader that stopped reading) is destroyed;
+  // idle keep-alive sockets come here too, after keepAliveTimeoutMillis.
   server.timeout = config.idleTimeoutMillis;
+  server.on('timeout', (socket: Socket) => {
+    stats.timedOut++;
+    socket.destroy();
+  });
   server.unref();
   // A scraper's keep-alive connection must not keep the process alive either (one scraping more
   // often than the keep-alive timeout would keep it up forever).
-  server.on('connection', (socket: Socket) => socket.unref());
+  server.on('connection', (socket: Socket) => {
+    socket.unref();
+    stats.connections++;
+    socket.once('close', () => stats.connections--);
+  });
+  server.on('drop', () => stats.refusedConnections++);
   // Errors on a client socket (a malformed request, a header timeout) are Node's default: it
   // answers 400 / 408 / 431 and closes that socket; nothing reaches the agent.
 
@@ -288,6 +325,7 @@ export function serveMetrics(reader: MetricReader, config: MetricsEndpointConfig
   let closed: Promise<void> | undefined;
   return {
     ready,
+    stats: () => ({ ...stats }),
     route: (path, handler) => {
       if (typeof path !== 'string' || !path.startsWith('/')) throw new TypeError(`a route path must start with "/"; got ${JSON.stringify(path)}`);
       if (typeof handler !== 'function') throw new TypeError(`the handler of route ${path} must be a function`);

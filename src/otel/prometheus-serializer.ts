@@ -91,10 +91,13 @@ const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
  */
 class ByteWriter {
   private buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  /** Where the bytes not yet taken start. */
+  private start = 0;
   private offset = 0;
 
+  /** Bytes written since the last take(). */
   get length(): number {
-    return this.offset;
+    return this.offset - this.start;
   }
 
   bytes(b: Uint8Array): void {
@@ -118,18 +121,21 @@ class ByteWriter {
     this.buf[this.offset++] = b;
   }
 
-  /** The bytes written since the last take(), as one Buffer. */
+  /** The bytes written since the last take(), as one Buffer (a view: later writes go after it). */
   take(): Buffer {
-    const out = this.buf.subarray(0, this.offset);
-    this.buf = Buffer.allocUnsafe(CHUNK_BYTES);
-    this.offset = 0;
+    const out = this.buf.subarray(this.start, this.offset);
+    this.start = this.offset;
     return out;
   }
 
+  /** Continues in a new Buffer (taken bytes stay where they are, in the views handed out). */
   private grow(needed: number): void {
-    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.offset + needed));
-    this.buf.copy(bigger, 0, 0, this.offset);
+    const pending = this.offset - this.start;
+    const bigger = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, 2 * (pending + needed)));
+    this.buf.copy(bigger, 0, this.start, this.offset);
     this.buf = bigger;
+    this.start = 0;
+    this.offset = pending;
   }
 }
 
