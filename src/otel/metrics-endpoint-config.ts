@@ -16,6 +16,7 @@ export const METRICS_ENDPOINT_DEFAULTS = {
   maxBufferedBytes: 1 << 20,
   sliceMillis: 5,
   closeGraceMillis: 1_000,
+  shareMillis: 1_000,
 } as const;
 
 const KNOWN = new Set<string>([
@@ -91,5 +92,6 @@ export function resolveMetricsEndpointOptions(options: PrometheusEndpointOptions
     maxBufferedBytes: positiveInteger('maxBufferedBytes', p.maxBufferedBytes, d.maxBufferedBytes),
     sliceMillis: d.sliceMillis,
     closeGraceMillis: d.closeGraceMillis,
+    shareMillis: d.shareMillis,
   };
 }

@@ -70,6 +70,8 @@ export interface MetricsEndpointConfig extends PrometheusSerializerOptions {
   sliceMillis: number;
   /** How long close() lets responses in flight finish (ms). */
   closeGraceMillis: number;
+  /** A complete body is given to new scrapes while another scrape is still reading it, for this long after its collection (ms). */
+  shareMillis: number;
 }
 
 /** A piece of a serialized body; the list is singly linked so that chunks every reader has sent are freed. */
@@ -80,12 +82,15 @@ interface Chunk {
 
 /**
  * One collection and its serialization, shared by every scrape that arrives while it is in
- * progress. Readers walk the chunk list from `head`; once it is complete the endpoint forgets it,
- * and each reader holds only the chunks it has not sent yet.
+ * progress, or while it is still being sent to another scrape and at most `shareMillis` old.
+ * Readers walk the chunk list from `head`; once no one can join any more, `head` is dropped and
+ * each reader holds only the chunks it has not sent yet.
  */
 class SharedScrape {
-  /** Where a reader joining now starts; dropped once complete (no one joins then), so only readers hold chunks. */
+  /** Where a reader joining now starts; undefined once no one may join. */
   head: Chunk | undefined = { data: Buffer.alloc(0), next: undefined };
+  /** Responses being sent from this body now. */
+  readers = 0;
   private tail: Chunk = this.head!;
   done = false;
   /** Set when collection failed before any chunk: answered 503 with this text. */
@@ -106,7 +111,6 @@ class SharedScrape {
 
   finish(failure?: string): void {
     this.done = true;
-    this.head = undefined;
     this.failure = failure;
     this.wake();
   }
@@ -139,7 +143,9 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  *   of at most `sliceMillis`, yielding to the event loop between them; the response is streamed
  *   chunk by chunk as they are produced.
  * - Scrapes that arrive while one is being collected share its collection and its body (one
- *   serialization, the same Buffers written to every socket).
+ *   serialization, the same Buffers written to every socket); so do scrapes that arrive while that
+ *   body is still being sent to another and is at most `shareMillis` old (then stalled readers
+ *   arriving one after another pin one body per `shareMillis`, not one each).
  * - Each response respects backpressure: it writes while the socket accepts and waits for 'drain'
  *   otherwise, so a slow reader holds at most one chunk queued (and the not-yet-sent rest of the
  *   body it joined); past `maxBufferedBytes` queued, or `idleTimeoutMillis` without progress, it is dropped.
@@ -178,10 +184,15 @@ export function serveMetrics(reader: MetricReader, config: MetricsEndpointConfig
           await nextTurn();
         }
         scrape.finish();
+        // Joinable a little longer (by scrapes overlapping a reader of it), then only its readers hold it.
+        setTimeout(() => {
+          scrape.head = undefined;
+          if (current === scrape) current = undefined;
+        }, config.shareMillis).unref();
       } catch (err) {
         if (!closing) log.error('metrics collection failed; the scrape is answered 503', err);
         scrape.finish(closing ? 'shutting down\n' : `# failed to export metrics: ${String(err)}\n`);
-      } finally {
+        scrape.head = undefined;
         if (current === scrape) current = undefined;
       }
     })();
@@ -189,9 +200,14 @@ export function serveMetrics(reader: MetricReader, config: MetricsEndpointConfig
   };
 
   /** Streams `scrape` to `res`, respecting backpressure. */
+  /** The scrape a new request joins: the one in progress, or a recent one still being sent to another reader. */
+  const joinable = (): SharedScrape | undefined =>
+    current !== undefined && current.head !== undefined && (!current.done || current.readers > 0) ? current : undefined;
+
   const send = (scrape: SharedScrape, res: ServerResponse, head: boolean): void => {
-    // Only called while `scrape` is in progress (current), so head is still there.
+    // Only called with a joinable scrape, so head is still there.
     let at: Chunk = scrape.head!;
+    scrape.readers++;
     const pump = (): void => {
       if (res.destroyed) return;
       if (!res.headersSent) {
@@ -222,7 +238,10 @@ export function serveMetrics(reader: MetricReader, config: MetricsEndpointConfig
       else if (scrape.failure !== undefined) res.destroy(); // failed midway: a truncated body must not look complete
       else res.end();
     };
-    res.once('close', () => scrape.forget(pump));
+    res.once('close', () => {
+      scrape.readers--;
+      scrape.forget(pump);
+    });
     // Headers go out with the first chunk (or the failure), so a failed collection can still say 503.
     if (at.next !== undefined || scrape.done) pump();
     else scrape.whenMore(pump);
@@ -280,7 +299,7 @@ export function serveMetrics(reader: MetricReader, config: MetricsEndpointConfig
       if (handler) runRoute(handler, req, res);
       else {
         stats.scrapes++;
-        send(current ?? startScrape(), res, req.method === 'HEAD');
+        send(joinable() ?? startScrape(), res, req.method === 'HEAD');
       }
     },
   );
