@@ -82,7 +82,9 @@ function prometheusType(metric: MetricData): string {
   }
 }
 
-const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
+const encoder = new TextEncoder();
+/** Cached pieces are plain Uint8Arrays: TypedArray.set() copies from them ~2× faster than from a Buffer (a subclass). */
+const utf8 = (text: string): Uint8Array => encoder.encode(text);
 
 /**
  * Appends bytes to fixed-size Buffers. The text is written as bytes from the start: building one
@@ -116,6 +118,29 @@ class ByteWriter {
     this.offset = o;
   }
 
+  /** A value as valueString() writes it; whole non-negative numbers digit by digit (no string made). */
+  value(v: number): void {
+    if (!(v >= 0 && v < 1e15 && Math.floor(v) === v)) {
+      this.ascii(valueString(v));
+      return;
+    }
+    if (this.offset + 16 > this.buf.length) this.grow(16);
+    const buf = this.buf;
+    if (v < 10) {
+      buf[this.offset++] = 48 + v;
+      return;
+    }
+    let digits = 1;
+    for (let p = 10; p <= v; p *= 10) digits++;
+    let o = this.offset + digits;
+    this.offset = o;
+    do {
+      const q = Math.floor(v / 10);
+      buf[--o] = 48 + (v - q * 10);
+      v = q;
+    } while (v > 0);
+  }
+
   byte(b: number): void {
     if (this.offset === this.buf.length) this.grow(1);
     this.buf[this.offset++] = b;
@@ -144,11 +169,11 @@ const NEWLINE = 0x0a;
 /** The bytes every data point of one histogram series starts its lines with. */
 interface HistogramSeriesText {
   /** `name_count{labels} ` */
-  readonly count: Buffer;
+  readonly count: Uint8Array;
   /** `name_sum{labels} ` */
-  readonly sum: Buffer;
+  readonly sum: Uint8Array;
   /** `name_bucket{labels,le="` (fast path: no `le` among the scope/resource labels). */
-  readonly bucket: Buffer;
+  readonly bucket: Uint8Array;
 }
 
 /**
@@ -163,11 +188,11 @@ interface MetricCache {
   /** The extra labels as an object, for the rare slow path (they contain `le`). */
   readonly extraAttributes: Attributes;
   readonly leInExtra: boolean;
-  readonly singular: WeakMap<Attributes, Buffer>;
+  readonly singular: WeakMap<Attributes, Uint8Array>;
   readonly histogram: WeakMap<Attributes, HistogramSeriesText>;
   /** `<bound>"} ` per bucket of the last boundaries seen (data points of one metric share them). */
   boundaries: readonly number[] | undefined;
-  le: Buffer[];
+  le: Uint8Array[];
 }
 
 /**
@@ -190,7 +215,7 @@ export class PrometheusTextSerializer {
   private readonly metricCaches = new Map<string, MetricCache>();
   private readonly metricNames = new Map<string, string>();
   private resource: Resource | undefined;
-  private resourceText: Buffer = Buffer.alloc(0);
+  private resourceText: Uint8Array = new Uint8Array(0);
   private resourceExtra: Attributes | undefined;
 
   constructor(options: PrometheusSerializerOptions = {}) {
@@ -245,7 +270,7 @@ export class PrometheusTextSerializer {
   }
 
   /** The header lines (HELP, UNIT, TYPE) of a metric. */
-  header(name: string, metric: MetricData): Buffer {
+  header(name: string, metric: MetricData): Uint8Array {
     const { description, unit } = metric.descriptor;
     return utf8(
       `# HELP ${name} ${escapeString(description || 'description missing')}\n` +
@@ -286,7 +311,7 @@ function lineStart(name: string, labels: string): string {
   return labels === '' ? `${name} ` : `${name}{${labels}} `;
 }
 
-function singularText(cache: MetricCache, name: string, attributes: Attributes): Buffer {
+function singularText(cache: MetricCache, name: string, attributes: Attributes): Uint8Array {
   let text = cache.singular.get(attributes);
   if (text === undefined) {
     text = utf8(lineStart(name, joinLabels(labelList(attributes), cache.extra)));
@@ -316,12 +341,12 @@ function leValue(boundaries: readonly number[], i: number): string {
 }
 
 /** `…"} ` (the `le` value and what follows it) per bucket for these boundaries, reused while the next data point has the same ones. */
-function leStrings(cache: MetricCache, boundaries: readonly number[]): Buffer[] {
+function leStrings(cache: MetricCache, boundaries: readonly number[]): Uint8Array[] {
   const last = cache.boundaries;
   let same = last !== undefined && last.length === boundaries.length;
   if (same && last !== boundaries) for (let i = 0; i < boundaries.length && same; i++) same = last![i] === boundaries[i];
   if (!same) {
-    const le: Buffer[] = [];
+    const le: Uint8Array[] = [];
     for (let i = 0; i <= boundaries.length; i++) le.push(utf8(`${leValue(boundaries, i)}"} `));
     cache.le = le;
   }
@@ -347,7 +372,7 @@ export class SerializationTask {
   constructor(
     private readonly serializer: PrometheusTextSerializer,
     private readonly scopes: readonly ScopeMetrics[],
-    prologue: Buffer | undefined,
+    prologue: Uint8Array | undefined,
   ) {
     if (prologue) this.out.bytes(prologue);
   }
@@ -410,7 +435,7 @@ export class SerializationTask {
     const out = this.out;
     if (metric.dataPointType !== DataPointType.HISTOGRAM) {
       out.bytes(singularText(cache, this.name, point.attributes));
-      out.ascii(valueString(point.value as number));
+      out.value(point.value as number);
       out.byte(NEWLINE);
       return;
     }
@@ -418,12 +443,12 @@ export class SerializationTask {
     const text = histogramText(cache, this.name, point.attributes);
     if (histogram.count != null) {
       out.bytes(text.count);
-      out.ascii(valueString(histogram.count));
+      out.value(histogram.count);
       out.byte(NEWLINE);
     }
     if (histogram.sum != null) {
       out.bytes(text.sum);
-      out.ascii(valueString(histogram.sum));
+      out.value(histogram.sum);
       out.byte(NEWLINE);
     }
     const { boundaries, counts } = histogram.buckets;
@@ -443,7 +468,7 @@ export class SerializationTask {
       if (upper === Infinity) infinityDefined = true;
       out.bytes(text.bucket);
       out.bytes(i < le.length ? le[i] : INF_BUCKET);
-      out.ascii(valueString(cumulative));
+      out.value(cumulative);
       out.byte(NEWLINE);
     }
   }
