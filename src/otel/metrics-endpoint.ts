@@ -199,11 +199,11 @@ export function serveMetrics(reader: MetricReader, config: MetricsEndpointConfig
     return scrape;
   };
 
-  /** Streams `scrape` to `res`, respecting backpressure. */
   /** The scrape a new request joins: the one in progress, or a recent one still being sent to another reader. */
   const joinable = (): SharedScrape | undefined =>
     current !== undefined && current.head !== undefined && (!current.done || current.readers > 0) ? current : undefined;
 
+  /** Streams `scrape` to `res`, respecting backpressure. */
   const send = (scrape: SharedScrape, res: ServerResponse, head: boolean): void => {
     // Only called with a joinable scrape, so head is still there.
     let at: Chunk = scrape.head!;
