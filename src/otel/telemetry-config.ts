@@ -1,12 +1,14 @@
 import type { BreakdownSink } from '../timing/completion';
 import type { RedactionOptions } from '../internal/redaction';
+import { resolveMetricsEndpointOptions } from './metrics-endpoint-config';
+import type { MetricsEndpointConfig } from './metrics-endpoint';
 import type { AgentTelemetryOptions, OtlpTraceOptions } from './telemetry-options';
 import { validateSloThresholds } from './views';
 
 /** startAgentTelemetry's options after validation, with environment variables and defaults applied. */
 export interface ResolvedTelemetryConfig {
   serviceName: string;
-  prometheus: { host: string; port: number; endpoint: string } | undefined;
+  prometheus: MetricsEndpointConfig | undefined;
   otlp: OtlpTraceOptions | undefined;
   sloThresholdsMs: Record<string, number>;
   aggregator: BreakdownSink | boolean;
@@ -36,12 +38,6 @@ function positive(option: string, value: unknown, fallback: number, integer = fa
   return value;
 }
 
-function portFrom(option: string, value: unknown): number {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 65535) fail(option, 'a port number from 0 to 65535', value);
-  return n;
-}
-
 function env(name: string): string | undefined {
   const v = process.env[name];
   return v === undefined || v.trim() === '' ? undefined : v.trim();
@@ -58,22 +54,7 @@ export function resolveTelemetryOptions(options: AgentTelemetryOptions): Resolve
   const serviceName = options.serviceName ?? env('OTEL_SERVICE_NAME') ?? 'agent-service';
   if (typeof serviceName !== 'string' || serviceName.trim() === '') fail('serviceName', 'a non-empty string', serviceName);
 
-  let prometheus: ResolvedTelemetryConfig['prometheus'];
-  if (options.prometheus !== false) {
-    const p = options.prometheus ?? {};
-    if (p === null || typeof p !== 'object') fail('prometheus', 'an object or false', p);
-    const host = p.host ?? env('OTEL_EXPORTER_PROMETHEUS_HOST') ?? 'localhost';
-    if (typeof host !== 'string' || host === '') fail('prometheus.host', 'a host name or address', host);
-    const port =
-      p.port !== undefined
-        ? portFrom('prometheus.port', p.port)
-        : env('OTEL_EXPORTER_PROMETHEUS_PORT') !== undefined
-          ? portFrom('OTEL_EXPORTER_PROMETHEUS_PORT (environment)', env('OTEL_EXPORTER_PROMETHEUS_PORT'))
-          : 9464;
-    const endpoint = p.endpoint ?? '/metrics';
-    if (typeof endpoint !== 'string' || endpoint === '') fail('prometheus.endpoint', 'a path such as /metrics', endpoint);
-    prometheus = { host, port, endpoint };
-  }
+  const prometheus = resolveMetricsEndpointOptions(options.prometheus);
 
   let otlp: OtlpTraceOptions | undefined;
   const envEndpoint = env('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? env('OTEL_EXPORTER_OTLP_ENDPOINT');

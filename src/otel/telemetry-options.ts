@@ -4,7 +4,7 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { MetricsAggregator } from '../aggregation/metrics-aggregator';
 import type { RedactionOptions } from '../internal/redaction';
 
-/** Where the Prometheus `/metrics` endpoint listens. */
+/** The Prometheus `/metrics` endpoint: where it listens, what it writes, and its limits (docs/metrics-endpoint.md). */
 export interface PrometheusEndpointOptions {
   /** Bind address. Default `OTEL_EXPORTER_PROMETHEUS_HOST`, else `localhost` (loopback only). */
   host?: string;
@@ -12,6 +12,22 @@ export interface PrometheusEndpointOptions {
   port?: number;
   /** Path of the endpoint. Default `/metrics`. */
   endpoint?: string;
+  /** Leave out the `otel_scope_name` / `otel_scope_version` labels of every series (~29 % of the bytes). Default false. No environment variable. */
+  withoutScopeInfo?: boolean;
+  /** Leave out the `target_info` series (the resource attributes). Default false. No environment variable. */
+  withoutTargetInfo?: boolean;
+  /** Most connections open at once; more are closed as soon as they are accepted. Default 64. */
+  maxConnections?: number;
+  /** A connection that has not sent its request headers within this time is closed, ms. Default 5000. */
+  headersTimeoutMillis?: number;
+  /** A connection that has not sent its whole request within this time is closed, ms. Default 10 000 (at least headersTimeoutMillis). */
+  requestTimeoutMillis?: number;
+  /** An idle keep-alive connection is closed after this time, ms. Default 5000. */
+  keepAliveTimeoutMillis?: number;
+  /** A connection on which nothing moves (a scraper that stopped reading) is closed after this time, ms. Default 10 000. */
+  idleTimeoutMillis?: number;
+  /** Most response bytes queued for one connection; past it that connection is dropped. Default 1 MiB. */
+  maxBufferedBytes?: number;
 }
 
 /** OTLP/HTTP trace export. */

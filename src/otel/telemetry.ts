@@ -167,7 +167,8 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
   let endpoint: MetricsEndpoint | undefined;
   if (cfg.prometheus) {
     prometheus = new PrometheusExporter({ preventServerStart: true, metricProducers: [histograms] });
-    endpoint = serveMetrics(prometheus, cfg.prometheus.host, cfg.prometheus.port, cfg.prometheus.endpoint);
+    // The exporter is only the MetricReader here: serveMetrics serializes and serves (see there why).
+    endpoint = serveMetrics(prometheus, cfg.prometheus);
   }
   const meterProvider = new MeterProvider({
     resource,

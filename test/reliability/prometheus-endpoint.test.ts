@@ -1,5 +1,6 @@
 /**
- * Promise 2 — the Prometheus endpoint. 50 concurrent scrapes while executions run all succeed
+ * Promise 2 — the Prometheus endpoint. 50 concurrent scrapes (under the default cap of 64
+ * connections) while executions run all succeed
  * with internally consistent histograms; a port already in use is a logged, reported outcome
  * (metricsEndpoint resolves with the error) and the agent keeps running; the default bind
  * address is loopback, and prometheus.host / OTEL_EXPORTER_PROMETHEUS_HOST = 0.0.0.0 exposes it.
@@ -172,5 +173,34 @@ describe('bind address', () => {
     } finally {
       await telemetry.shutdown();
     }
+  });
+});
+
+describe('prometheus options', () => {
+  it('withoutScopeInfo and withoutTargetInfo leave out the scope labels and target_info', async () => {
+    const telemetry = startAgentTelemetry({
+      prometheus: { host: '127.0.0.1', port: 0, withoutScopeInfo: true, withoutTargetInfo: true },
+      otlp: false,
+      aggregator: false,
+      instrumentations: [],
+    });
+    try {
+      const { url } = await telemetry.metricsEndpoint;
+      execution(1);
+      const text = await (await fetch(url!)).text();
+      expect(text).toContain('agent_execution_duration_seconds_count{');
+      expect(text).not.toContain('otel_scope_');
+      expect(text).not.toContain('target_info');
+    } finally {
+      await telemetry.shutdown();
+    }
+  });
+
+  it('are checked at set-up, naming the option', () => {
+    const start = (prometheus: object) => () => startAgentTelemetry({ prometheus, otlp: false, aggregator: false, instrumentations: [] });
+    expect(start({ withoutScopInfo: true })).toThrow(/unknown startAgentTelemetry option "prometheus.withoutScopInfo"/);
+    expect(start({ maxConnections: 0 })).toThrow(/prometheus.maxConnections must be a positive integer/);
+    expect(start({ withoutTargetInfo: 'yes' })).toThrow(/prometheus.withoutTargetInfo must be a boolean/);
+    expect(start({ headersTimeoutMillis: 8000, requestTimeoutMillis: 4000 })).toThrow(/prometheus.requestTimeoutMillis must be at least headersTimeoutMillis/);
   });
 });
