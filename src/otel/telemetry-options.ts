@@ -3,6 +3,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { MetricsAggregator } from '../aggregation/metrics-aggregator';
 import type { RedactionOptions } from '../internal/redaction';
+import type { ClassificationRule } from './classification';
 
 /** Where the Prometheus `/metrics` endpoint listens. */
 export interface PrometheusEndpointOptions {
@@ -56,6 +57,9 @@ export interface AgentTelemetryOptions {
   redaction?: RedactionOptions;
   /** Longest string attribute value we write, in characters. Default 1024. */
   maxAttributeLength?: number;
+  /** Rows tried before the built-in span classification table (docs/frameworks.md): add or
+   *  override how other instrumentations' spans are categorized. A bad row throws here. */
+  classificationRules?: readonly ClassificationRule[];
   /** More span processors (your own exporters), added after the breakdown processor and OTLP export. */
   spanProcessors?: SpanProcessor[];
   /** Instrumentations to enable; default the undici (fetch) client instrumentation. `[]` for none. */

@@ -1,5 +1,5 @@
 import { context, trace, type Attributes, type Context, type Meter, type Tracer } from '@opentelemetry/api';
-import { epochNow, monotonicNow } from '../internal/clock';
+import { epochNow, monotonicNow, toMonotonic } from '../internal/clock';
 import { reportDrop } from '../internal/diag';
 import { randomExecutionId } from '../internal/execution-id';
 import { limits } from '../internal/limits';
@@ -98,7 +98,6 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
   /** Running timers and stopped totals, by name. */
   private readonly book = new PhaseBook();
   private readonly _metrics: PerformanceMetric[] = [];
-  private ttft: number | undefined;
   private finalBreakdown: TimingBreakdown | undefined;
   private readonly closedByComplete: string[] = [];
   private discarded = false;
@@ -168,27 +167,34 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
   }
 
   /**
-   * Time to first token: ms since the execution started. The first call wins; later calls return
-   * the same value. Adds a span event and `gen_ai.response.time_to_first_chunk` (seconds).
+   * Time to first token: ms since the execution started. Without `at`, the first token is now;
+   * with `at`, it arrived then: a `performance.now()` reading, or epoch ms (`Date.now()`, a Date),
+   * told apart as OpenTelemetry tells apart span times (numbers below `performance.timeOrigin` are
+   * `performance.now()` readings). The earliest instant wins, from whichever source reports it
+   * (this method, instrumentStream, or other instrumentations' first-chunk attributes); later calls
+   * return the same value, so without `at` the first call wins. The execution span gets
+   * `gen_ai.response.time_to_first_chunk` (seconds) and a `gen_ai.first_token` event at completion.
    */
-  recordFirstToken(): number {
-    if (this.ttft !== undefined) return this.ttft;
-    if (this.state.ended) {
+  recordFirstToken(at?: number | Date): number {
+    const s = this.state;
+    if (at === undefined && s.firstTokenAt !== undefined) return s.firstTokenAt - s.startMs;
+    if (s.ended) {
       reportDrop('call-after-complete', 'recordFirstToken() after complete() was ignored');
-      return NaN;
+      return s.firstTokenAt === undefined ? NaN : s.firstTokenAt - s.startMs;
     }
-    const t = monotonicNow() - this.state.startMs;
-    this.ttft = t;
-    const span = this.state.root.span;
-    if (span) {
-      try {
-        span.addEvent(EVENT_FIRST_TOKEN, { [ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK]: t / 1000 });
-        span.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, t / 1000);
-      } catch {
-        // never let span bookkeeping break the caller
+    const now = monotonicNow();
+    let t = now;
+    if (at !== undefined) {
+      const mono = toMonotonic(at);
+      // A little slack either side: a timestamp taken just before the execution or read from a
+      // coarser clock (Date has 1 ms steps) is still the first token of this execution.
+      if (mono === undefined || mono < s.startMs - 1 || mono > now + 1) {
+        reportDrop('invalid-first-token-time', 'recordFirstToken(at) with a time outside the execution (or not a time) was ignored');
+        return s.firstTokenAt === undefined ? NaN : s.firstTokenAt - s.startMs;
       }
+      t = Math.min(now, Math.max(s.startMs, mono));
     }
-    return t;
+    return s.noteFirstToken(t);
   }
 
   /** Adds a custom metric (ms for time types, MB for memory, % for pool usage). */
@@ -320,6 +326,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     this.finalBreakdown = b;
     this.state.ended = true;
     if (failed) markSpanError(root.span, error ?? 'execution failed');
+    stampFirstToken(this.state);
     endSpan(root.span);
     executionRegistry.remove(this);
     if (!limits.disabled) recordExecutionMetrics(b, failed ? 'error' : 'success', this.meter);
@@ -504,7 +511,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     b.completed = outcome !== undefined;
     b.openPhases = open;
     b.foreignSpanCount = s.foreignSpanCount;
-    if (this.ttft !== undefined) b.ttftMs = this.ttft;
+    if (s.firstTokenAt !== undefined) b.ttftMs = s.firstTokenAt - s.startMs;
     if (outcome !== undefined) b.outcome = outcome;
     return b;
   }
@@ -522,6 +529,19 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
 
 /** The guide's other name for the same collector (used with getCriticalPath()). */
 export class ExecutionTimingCollector extends EnhancedExecutionTimingCollector {}
+
+/** The first-token event on the execution span, at the instant the earliest source reported. */
+function stampFirstToken(state: ExecutionState): void {
+  const span = state.root.span;
+  const at = state.firstTokenAt;
+  if (!span || at === undefined) return;
+  try {
+    // A performance.now() reading: the SDK maps it onto the span's own timeline.
+    span.addEvent(EVENT_FIRST_TOKEN, { [ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK]: (at - state.startMs) / 1000 }, at);
+  } catch {
+    // never let span bookkeeping break the caller
+  }
+}
 
 function isDescendant(iv: Interval, ancestor: Interval): boolean {
   for (let p: Interval | undefined = iv; p; p = p.parent) {
