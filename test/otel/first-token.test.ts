@@ -58,7 +58,9 @@ describe('recordFirstToken(at?)', () => {
     expect(events).toHaveLength(1);
     // The event sits at the first token's instant on the span's timeline, not at complete().
     const offsetMs = (events[0].time[0] - root.startTime[0]) * 1000 + (events[0].time[1] - root.startTime[1]) / 1e6;
-    expect(Math.abs(offsetMs - b.ttftMs!)).toBeLessThan(5);
+    // (The execution's clock starts a moment before its span does: a loose bound.)
+    expect(Math.abs(offsetMs - b.ttftMs!)).toBeLessThan(15);
+    expect(offsetMs).toBeLessThan(late - 20);
   });
 
   it('drops times outside the execution and non-times, counted', async () => {
@@ -89,8 +91,10 @@ describe('TTFT from other instrumentations\' LLM spans', () => {
       let spanStart = 0;
       await within(c, async () => {
         await sleep(30);
-        spanStart = performance.now() - c.state.startMs;
+        const before = performance.now() - c.state.startMs;
         const span = tracer().startSpan('llm', { kind: SpanKind.CLIENT, attributes: attrs });
+        // The processor took the span's start in between.
+        spanStart = (before + performance.now() - c.state.startMs) / 2;
         await sleep(60);
         const value = scale.startsWith('ai.') ? 25 : 0.025;
         span.setAttribute(scale, value);
@@ -98,7 +102,7 @@ describe('TTFT from other instrumentations\' LLM spans', () => {
       });
       const b = c.complete();
       expect(b.llmProcessingMs).toBeGreaterThanOrEqual(55);
-      expect(Math.abs(b.ttftMs! - (spanStart + 25))).toBeLessThan(3);
+      expect(Math.abs(b.ttftMs! - (spanStart + 25))).toBeLessThan(5);
     }
   });
 
