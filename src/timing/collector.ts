@@ -17,7 +17,9 @@ import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
+  ATTR_GEN_AI_WORKFLOW_NAME,
   GEN_AI_OPERATION_INVOKE_AGENT,
+  GEN_AI_OPERATION_INVOKE_WORKFLOW,
 } from '../otel/semconv';
 import { isMetricType, type MetricType, type PerformanceMetric } from '../types/metric-type';
 import { categoryFromName, categoryOfMetricType, type PhaseCategory } from './categories';
@@ -48,6 +50,9 @@ export interface ExecutionTimingCollectorOptions {
   attributes?: Attributes;
   /** Also feed the completed execution to this sink (e.g. a MetricsAggregator). */
   aggregator?: BreakdownSink;
+  /** The execution is a workflow run (a supervisor's): its span is `invoke_workflow {agentName}`
+   *  with `gen_ai.workflow.name`, as the GenAI conventions name workflows. Default false. */
+  workflow?: boolean;
 }
 
 /** Options of startPhase(). */
@@ -117,10 +122,12 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
       this.tracer = o.tracer ?? defaultTracer();
       const attributes: Attributes = {};
       if (o.attributes) metadataToAttributes(o.attributes, attributes);
-      attributes[ATTR_GEN_AI_OPERATION_NAME] = GEN_AI_OPERATION_INVOKE_AGENT;
+      const operation = o.workflow === true ? GEN_AI_OPERATION_INVOKE_WORKFLOW : GEN_AI_OPERATION_INVOKE_AGENT;
+      attributes[ATTR_GEN_AI_OPERATION_NAME] = operation;
       attributes[ATTR_GEN_AI_AGENT_NAME] = this.agentName;
+      if (o.workflow === true) attributes[ATTR_GEN_AI_WORKFLOW_NAME] = this.agentName;
       attributes[ATTR_EXECUTION_ID] = this.executionId;
-      rootSpan = startOwnSpan(this.tracer, `${GEN_AI_OPERATION_INVOKE_AGENT} ${this.agentName}`, spanOptions(attributes), this.parentContext);
+      rootSpan = startOwnSpan(this.tracer, `${operation} ${this.agentName}`, spanOptions(attributes), this.parentContext);
     }
     this.state = new ExecutionState(this.executionId, this.agentName, startMs, epochNow(), rootSpan);
     executionRegistry.add(this);
@@ -567,6 +574,7 @@ function readOptions(options: unknown): ExecutionTimingCollectorOptions {
     parentContext: readOption(from, 'parentContext') as Context | undefined,
     attributes: readOption(from, 'attributes') as Attributes | undefined,
     aggregator: readOption(from, 'aggregator') as BreakdownSink | undefined,
+    workflow: readOption(from, 'workflow') as boolean | undefined,
   } satisfies Record<keyof ExecutionTimingCollectorOptions, unknown>;
 }
 
