@@ -62,7 +62,8 @@ export interface AgentTelemetryOptions {
   classificationRules?: readonly ClassificationRule[];
   /** More span processors (your own exporters), added after the breakdown processor and OTLP export. */
   spanProcessors?: SpanProcessor[];
-  /** Instrumentations to enable; default the undici (fetch) client instrumentation. `[]` for none. */
+  /** Instrumentations to enable; default the undici (fetch) client instrumentation and
+   *  OpenAIStreamInstrumentation (TTFT of `openai` streams). `[]` for none. */
   instrumentations?: Instrumentation[];
   /** Longest time shutdown() waits for flushing exporters, ms. Default 5000. */
   shutdownTimeoutMillis?: number;

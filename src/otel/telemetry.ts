@@ -25,6 +25,7 @@ import { executionRegistry } from '../timing/execution-registry';
 import { BreakdownSampler } from './breakdown-sampler';
 import { BreakdownSpanProcessor } from './breakdown-span-processor';
 import { SpanClassifier } from './classification';
+import { OpenAIStreamInstrumentation } from './openai-stream-instrumentation';
 import { exportAgent } from './export-agent';
 import { ExecutionHistogramProducer } from './histogram-producer';
 import { currentBucketPlan, setHistogramProducer, setInstrumentSloThresholds } from './instruments';
@@ -184,7 +185,7 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
       log.error('a global MeterProvider is already registered; agent-timing histograms go to that one');
     } else setHistogramProducer(histograms);
   }
-  const instrumentations: Instrumentation[] = options.instrumentations ?? [new UndiciInstrumentation()];
+  const instrumentations: Instrumentation[] = options.instrumentations ?? [new UndiciInstrumentation(), new OpenAIStreamInstrumentation()];
   const disableInstrumentations = registerInstrumentations({ instrumentations, tracerProvider, meterProvider });
 
   let shutdownPromise: Promise<void> | undefined;
