@@ -33,6 +33,22 @@ const traceApi = trace;
 const pending = new WeakMap<object, { state: ExecutionState; iv: Interval; classifier: SpanClassifier }>();
 
 /**
+ * The model call a tool span runs inside of, though the framework made them siblings: the most
+ * recent LLM span still open under the same parent. The AI SDK runs the tools a streamed step asks
+ * for while that step's `doStream` span is still open (it closes once the tools' results are in),
+ * and makes `ai.toolCall` its sibling; as siblings the stream, which ends last, would take the
+ * tool's time. Nested under it, the tool keeps its time (the deeper interval wins). Only tool spans
+ * are moved, and only under a model call: parallel work of other kinds keeps its own parent.
+ */
+function openModelCallBeside(open: Map<string, Interval>, parent: Interval): Interval | undefined {
+  let found: Interval | undefined;
+  for (const iv of open.values()) {
+    if (iv.category === 'llm_processing' && iv.parent === parent && (found === undefined || iv.start >= found.start)) found = iv;
+  }
+  return found;
+}
+
+/**
  * Puts spans of other OpenTelemetry instrumentations (HTTP, database, GenAI, messaging…) that run
  * inside an execution into that execution's TimingBreakdown. Its work is O(1) per span and does
  * not depend on export: spans are counted when they end, whether or not they are sampled or ever
@@ -71,7 +87,9 @@ export class BreakdownSpanProcessor implements SpanProcessor {
     }
     // Classified now (for breakdowns taken while it runs) and again at its end, when instrumentations
     // have added everything they know.
-    const iv = state.add(IntervalKind.Foreign, span.name, monotonicNow(), parent, this.classifier.classify(span.name, span.kind, span.attributes));
+    const category = this.classifier.classify(span.name, span.kind, span.attributes);
+    if (category === 'tool_execution' && state.openForeign !== undefined) parent = openModelCallBeside(state.openForeign, parent ?? state.root) ?? parent;
+    const iv = state.add(IntervalKind.Foreign, span.name, monotonicNow(), parent, category);
     if (!iv) return;
     (state.openForeign ??= new Map()).set(span.spanContext().spanId, iv);
     pending.set(span, { state, iv, classifier: this.classifier });
