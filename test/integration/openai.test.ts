@@ -3,7 +3,7 @@ import { expectNear, expectTtft, runFixture } from './support';
 /**
  * `openai` 6 + @opentelemetry/instrumentation-openai, set up as the README's NodeSDK section
  * shows (plus the OpenAI instrumentation), streaming from a loopback SSE server whose first
- * content delta follows an empty role chunk by ~300 ms (test/integration/fixtures/openai-stream.cjs).
+ * content delta follows an empty role chunk by ~300 ms (test/integration/fixtures/openai-stream.mjs).
  */
 interface Result {
   ttftMs?: number;
@@ -18,7 +18,7 @@ interface Result {
 
 describe('openai + @opentelemetry/instrumentation-openai, streaming', () => {
   it('gives LLM time and a TTFT at the first content delta with no wrapper in user code', async () => {
-    const r = await runFixture<Result>('openai-stream.cjs');
+    const r = await runFixture<Result>('openai-stream.mjs');
     expect(r.foreignSpanCount).toBeGreaterThanOrEqual(1);
     expect(r.truthTtftMs).toBeGreaterThanOrEqual(299);
     expectNear(r.llmMs, r.truthLlmMs, 'llm');
