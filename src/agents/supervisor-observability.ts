@@ -114,9 +114,10 @@ export class SupervisorObservability {
     return this.live(runId, 'stopPhase')?.stopPhase(name);
   }
 
-  /** Records the run's time to first token (ms since the run started; the first call wins). */
-  recordFirstToken(runId: string): number | undefined {
-    return this.live(runId, 'recordFirstToken')?.recordFirstToken();
+  /** Records the run's time to first token (ms since the run started): now, or at `at`
+   *  (`performance.now()` or epoch ms); the earliest instant wins, so without `at` the first call wins. */
+  recordFirstToken(runId: string, at?: number | Date): number | undefined {
+    return this.live(runId, 'recordFirstToken')?.recordFirstToken(at);
   }
 
   /** The run's breakdown so far, or its final one when it completed recently; undefined when unknown. */
