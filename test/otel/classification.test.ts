@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpanKind, type Attributes } from '@opentelemetry/api';
+import { BreakdownSpanProcessor } from '../../src/otel/breakdown-span-processor';
 import { DEFAULT_CLASSIFICATION_RULES, SpanClassifier, defaultClassifier } from '../../src/otel/classification';
+import { startAgentTelemetry } from '../../src/otel/telemetry';
 import { renderClassificationTable } from './classification-table';
 
 const c = (attributes: Attributes, kind = SpanKind.INTERNAL, name = 'span') => defaultClassifier.classify(name, kind, attributes);
@@ -106,6 +108,12 @@ describe('user rows', () => {
       expect(() => new SpanClassifier([row as never])).toThrow(/classificationRules\[0\]/);
     }
     expect(() => new SpanClassifier('x' as never)).toThrow(/array/);
+  });
+
+  it('are checked by startAgentTelemetry and BreakdownSpanProcessor before anything starts', () => {
+    const bad = [{ attribute: 'a', category: 'llm' }] as never;
+    expect(() => new BreakdownSpanProcessor({ classificationRules: bad })).toThrow(/classificationRules\[0\]\.category/);
+    expect(() => startAgentTelemetry({ prometheus: false, registerGlobal: false, classificationRules: bad })).toThrow(/classificationRules\[0\]/);
   });
 });
 
