@@ -23,6 +23,9 @@ export type { AgentTelemetryOptions, PrometheusEndpointOptions, OtlpTraceOptions
 export type { MetricsEndpointStatus } from './otel/metrics-endpoint';
 export { BreakdownSpanProcessor } from './otel/breakdown-span-processor';
 export type { BreakdownSpanProcessorOptions } from './otel/breakdown-span-processor';
+export { DEFAULT_CLASSIFICATION_RULES, SpanClassifier } from './otel/classification';
+export { OpenAIStreamInstrumentation } from './otel/openai-stream-instrumentation';
+export type { ClassificationRule, SpanClassification } from './otel/classification';
 export { BreakdownSampler, type BreakdownSamplerOptions } from './otel/breakdown-sampler';
 export { agentTimingViews } from './otel/views';
 export type { AgentTimingViewsOptions } from './otel/views';

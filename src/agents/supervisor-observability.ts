@@ -34,7 +34,8 @@ function positiveInteger(value: unknown, name: string, fallback: number): number
 
 /**
  * The guide's supervisor integration: one execution per workflow run, addressed by run id.
- * Each run is an EnhancedExecutionTimingCollector whose root span `invoke_agent {agentName}`
+ * Each run is an EnhancedExecutionTimingCollector whose root span `invoke_workflow {agentName}`
+ * (the GenAI conventions' name for a workflow run; `gen_ai.workflow.name` is the agent name)
  * carries the run id (`agent_timing.run.id`) and the user id (`user.id`, hashed when
  * `redaction.hashUserIds` is on; never a metric label). Concurrent runs are separate executions,
  * so they never see each other's phases. Calls naming an unknown or already completed run are
@@ -97,6 +98,7 @@ export class SupervisorObservability {
       aggregator: this.aggregator ?? getGlobalAggregator(),
       tracer: this.tracer,
       meter: this.meter,
+      workflow: true,
     });
     this.runs.set(runId, collector);
     log.debug(`workflow run ${runId} started`);
@@ -112,9 +114,10 @@ export class SupervisorObservability {
     return this.live(runId, 'stopPhase')?.stopPhase(name);
   }
 
-  /** Records the run's time to first token (ms since the run started; the first call wins). */
-  recordFirstToken(runId: string): number | undefined {
-    return this.live(runId, 'recordFirstToken')?.recordFirstToken();
+  /** Records the run's time to first token (ms since the run started): now, or at `at`
+   *  (`performance.now()` or epoch ms); the earliest instant wins, so without `at` the first call wins. */
+  recordFirstToken(runId: string, at?: number | Date): number | undefined {
+    return this.live(runId, 'recordFirstToken')?.recordFirstToken(at);
   }
 
   /** The run's breakdown so far, or its final one when it completed recently; undefined when unknown. */

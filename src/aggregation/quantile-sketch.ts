@@ -153,11 +153,29 @@ export class QuantileSketch {
   }
 
   /** A standalone copy as a plain library DDSketch (e.g. to merge with sketches from elsewhere). */
-  toDDSketch(): DDSketch {
+  toDDSketch(): LibraryDDSketch {
     const out = new DDSketch({ relativeAccuracy: this.dd.mapping.relativeAccuracy });
     out.merge(this.dd as unknown as DDSketch);
     return out;
   }
+}
+
+/**
+ * The library's `DDSketch` (from `@datadog/sketches-js`), typed by the members a caller uses. Our
+ * declarations name this instead of the library's class: its own .d.ts files do not type-check
+ * (they import names its compiled protobuf module does not declare), which broke consumers
+ * compiling with `skipLibCheck: false`. The object returned is a real `DDSketch`.
+ */
+export interface LibraryDDSketch {
+  readonly count: number;
+  readonly zeroCount: number;
+  readonly min: number;
+  readonly max: number;
+  readonly sum: number;
+  accept(value: number, weight?: number): void;
+  getValueAtQuantile(quantile: number): number;
+  merge(sketch: LibraryDDSketch): void;
+  toProto(): Uint8Array;
 }
 
 /** 1-based nearest rank of percentile p among n values: ⌈p·n/100⌉, clamped to [1, n]. */

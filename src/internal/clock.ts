@@ -9,3 +9,14 @@ export const monotonicNow: () => number = performance.now.bind(performance);
 
 /** Epoch milliseconds, for timestamps only. */
 export const epochNow: () => number = Date.now;
+
+/**
+ * A time on the monotonic clock: a `performance.now()` reading is kept, epoch ms (or a Date) is
+ * moved onto it. Told apart as OpenTelemetry tells span times apart: numbers below
+ * `performance.timeOrigin` are `performance.now()` readings. Undefined when `at` is not a time.
+ */
+export function toMonotonic(at: unknown): number | undefined {
+  const ms = at instanceof Date ? at.getTime() : at;
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return undefined;
+  return ms < performance.timeOrigin ? ms : ms - performance.timeOrigin;
+}

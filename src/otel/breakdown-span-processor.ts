@@ -8,7 +8,8 @@ import type { ExecutionState } from '../timing/execution-state';
 import { IntervalKind, type Interval } from '../timing/interval';
 import { feedSink, onExecutionComplete, type BreakdownSink } from '../timing/completion';
 import { getGlobalAggregator } from '../aggregation/global-aggregator';
-import { classifySpan } from './classify';
+import { defaultClassifier, SpanClassifier, type ClassificationRule } from './classification';
+import { firstChunkOffsetMs } from './first-chunk';
 import { ownSpanCreation } from './own-spans';
 
 /** Options of the BreakdownSpanProcessor. */
@@ -17,6 +18,11 @@ export interface BreakdownSpanProcessorOptions {
   aggregator?: BreakdownSink | boolean;
   /** An execution never completed is evicted after this many ms, with one diag warning. Default 600 000. */
   abandonAfterMs?: number;
+  /**
+   * Rows tried before the built-in classification table (docs/frameworks.md), first match wins:
+   * add a framework's spans or override a built-in row. Validated here; a bad row throws.
+   */
+  classificationRules?: readonly ClassificationRule[];
 }
 
 // Read once: the API's index re-exports `trace` through a getter.
@@ -24,7 +30,23 @@ const traceApi = trace;
 
 /** Spans of other instrumentations seen starting inside an execution, until they end. Module-wide,
  *  so two processors on two providers never count one span twice. */
-const pending = new WeakMap<object, { state: ExecutionState; iv: Interval }>();
+const pending = new WeakMap<object, { state: ExecutionState; iv: Interval; classifier: SpanClassifier }>();
+
+/**
+ * The model call a tool span runs inside of, though the framework made them siblings: the most
+ * recent LLM span still open under the same parent. The AI SDK runs the tools a streamed step asks
+ * for while that step's `doStream` span is still open (it closes once the tools' results are in),
+ * and makes `ai.toolCall` its sibling; as siblings the stream, which ends last, would take the
+ * tool's time. Nested under it, the tool keeps its time (the deeper interval wins). Only tool spans
+ * are moved, and only under a model call: parallel work of other kinds keeps its own parent.
+ */
+function openModelCallBeside(open: Map<string, Interval>, parent: Interval): Interval | undefined {
+  let found: Interval | undefined;
+  for (const iv of open.values()) {
+    if (iv.category === 'llm_processing' && iv.parent === parent && (found === undefined || iv.start >= found.start)) found = iv;
+  }
+  return found;
+}
 
 /**
  * Puts spans of other OpenTelemetry instrumentations (HTTP, database, GenAI, messaging…) that run
@@ -35,6 +57,7 @@ const pending = new WeakMap<object, { state: ExecutionState; iv: Interval }>();
 export class BreakdownSpanProcessor implements SpanProcessor {
   private readonly unsubscribe: (() => void) | undefined;
   private isShutdown = false;
+  private readonly classifier: SpanClassifier;
 
   constructor(options: BreakdownSpanProcessorOptions = {}) {
     if (options.abandonAfterMs !== undefined) {
@@ -44,6 +67,7 @@ export class BreakdownSpanProcessor implements SpanProcessor {
       limits.abandonAfterMs = options.abandonAfterMs;
       executionRegistry.reschedule();
     }
+    this.classifier = options.classificationRules === undefined ? defaultClassifier : new SpanClassifier(options.classificationRules);
     const target = options.aggregator === true ? getGlobalAggregator() : options.aggregator || undefined;
     if (target !== undefined && (typeof target.addMetric !== 'function' || typeof target.addTimingBreakdown !== 'function')) {
       throw new TypeError('agent-timing: aggregator must be true, false or an object with addMetric() and addTimingBreakdown()');
@@ -63,10 +87,12 @@ export class BreakdownSpanProcessor implements SpanProcessor {
     }
     // Classified now (for breakdowns taken while it runs) and again at its end, when instrumentations
     // have added everything they know.
-    const iv = state.add(IntervalKind.Foreign, span.name, monotonicNow(), parent, classifySpan(span.kind, span.attributes));
+    const category = this.classifier.classify(span.name, span.kind, span.attributes);
+    if (category === 'tool_execution' && state.openForeign !== undefined) parent = openModelCallBeside(state.openForeign, parent ?? state.root) ?? parent;
+    const iv = state.add(IntervalKind.Foreign, span.name, monotonicNow(), parent, category);
     if (!iv) return;
     (state.openForeign ??= new Map()).set(span.spanContext().spanId, iv);
-    pending.set(span, { state, iv });
+    pending.set(span, { state, iv, classifier: this.classifier });
   }
 
   onEnd(span: ReadableSpan): void {
@@ -76,9 +102,16 @@ export class BreakdownSpanProcessor implements SpanProcessor {
     const { state, iv } = rec;
     state.openForeign?.delete(span.spanContext().spanId);
     if (state.ended) return;
-    iv.end = monotonicNow();
-    iv.category = classifySpan(span.kind, span.attributes);
+    const end = monotonicNow();
+    iv.end = end;
+    const category = rec.classifier.classify(span.name, span.kind, span.attributes);
+    iv.category = category;
     state.foreignSpanCount++;
+    // TTFT without glue: an LLM span that reports its first output chunk (AI SDK, GenAI, OpenInference).
+    if (category === 'llm_processing') {
+      const offset = firstChunkOffsetMs(span);
+      if (offset !== undefined) state.noteFirstToken(Math.min(end, iv.start + offset));
+    }
   }
 
   forceFlush(): Promise<void> {

@@ -3,6 +3,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { MetricsAggregator } from '../aggregation/metrics-aggregator';
 import type { RedactionOptions } from '../internal/redaction';
+import type { ClassificationRule } from './classification';
 
 /** The Prometheus `/metrics` endpoint: where it listens, what it writes, and its limits (docs/metrics-endpoint.md). */
 export interface PrometheusEndpointOptions {
@@ -72,9 +73,13 @@ export interface AgentTelemetryOptions {
   redaction?: RedactionOptions;
   /** Longest string attribute value we write, in characters. Default 1024. */
   maxAttributeLength?: number;
+  /** Rows tried before the built-in span classification table (docs/frameworks.md): add or
+   *  override how other instrumentations' spans are categorized. A bad row throws here. */
+  classificationRules?: readonly ClassificationRule[];
   /** More span processors (your own exporters), added after the breakdown processor and OTLP export. */
   spanProcessors?: SpanProcessor[];
-  /** Instrumentations to enable; default the undici (fetch) client instrumentation. `[]` for none. */
+  /** Instrumentations to enable; default the undici (fetch) client instrumentation and
+   *  OpenAIStreamInstrumentation (TTFT of `openai` streams). `[]` for none. */
   instrumentations?: Instrumentation[];
   /** Longest time shutdown() waits for flushing exporters, ms. Default 5000. */
   shutdownTimeoutMillis?: number;

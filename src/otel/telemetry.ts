@@ -24,6 +24,8 @@ import { configureRedaction } from '../internal/redaction';
 import { executionRegistry } from '../timing/execution-registry';
 import { BreakdownSampler } from './breakdown-sampler';
 import { BreakdownSpanProcessor } from './breakdown-span-processor';
+import { SpanClassifier } from './classification';
+import { OpenAIStreamInstrumentation } from './openai-stream-instrumentation';
 import { exportAgent } from './export-agent';
 import { ExecutionHistogramProducer } from './histogram-producer';
 import { currentBucketPlan, setHistogramProducer, setInstrumentSloThresholds } from './instruments';
@@ -106,6 +108,8 @@ function withTimeout(p: Promise<unknown>, ms: number, what: string): Promise<voi
  */
 export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentTelemetry {
   const cfg = resolveTelemetryOptions(options);
+  // A bad classification row throws now, before anything is started or changed.
+  if (options.classificationRules !== undefined) new SpanClassifier(options.classificationRules);
   const level = logLevelFromEnv();
   if (level !== undefined) diag.setLogger(new DiagConsoleLogger(), { logLevel: level, suppressOverrideMessage: true });
   if (active) {
@@ -132,7 +136,7 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
     .merge(options.resource ?? null);
 
   const aggregator = cfg.aggregator === true ? getGlobalAggregator() : cfg.aggregator || undefined;
-  const spanProcessors: SpanProcessor[] = [new BreakdownSpanProcessor({ aggregator })];
+  const spanProcessors: SpanProcessor[] = [new BreakdownSpanProcessor({ aggregator, classificationRules: options.classificationRules })];
   const otlpAgent = cfg.otlp ? exportAgent() : undefined;
   if (cfg.otlp && otlpAgent) {
     const exporter = new OTLPTraceExporter({
@@ -182,7 +186,7 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
       log.error('a global MeterProvider is already registered; agent-timing histograms go to that one');
     } else setHistogramProducer(histograms);
   }
-  const instrumentations: Instrumentation[] = options.instrumentations ?? [new UndiciInstrumentation()];
+  const instrumentations: Instrumentation[] = options.instrumentations ?? [new UndiciInstrumentation(), new OpenAIStreamInstrumentation()];
   const disableInstrumentations = registerInstrumentations({ instrumentations, tracerProvider, meterProvider });
 
   let shutdownPromise: Promise<void> | undefined;

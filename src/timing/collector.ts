@@ -1,5 +1,5 @@
 import { context, trace, type Attributes, type Context, type Meter, type Tracer } from '@opentelemetry/api';
-import { epochNow, monotonicNow } from '../internal/clock';
+import { epochNow, monotonicNow, toMonotonic } from '../internal/clock';
 import { reportDrop } from '../internal/diag';
 import { randomExecutionId } from '../internal/execution-id';
 import { limits } from '../internal/limits';
@@ -17,7 +17,9 @@ import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
+  ATTR_GEN_AI_WORKFLOW_NAME,
   GEN_AI_OPERATION_INVOKE_AGENT,
+  GEN_AI_OPERATION_INVOKE_WORKFLOW,
 } from '../otel/semconv';
 import { isMetricType, type MetricType, type PerformanceMetric } from '../types/metric-type';
 import { categoryFromName, categoryOfMetricType, type PhaseCategory } from './categories';
@@ -48,6 +50,9 @@ export interface ExecutionTimingCollectorOptions {
   attributes?: Attributes;
   /** Also feed the completed execution to this sink (e.g. a MetricsAggregator). */
   aggregator?: BreakdownSink;
+  /** The execution is a workflow run (a supervisor's): its span is `invoke_workflow {agentName}`
+   *  with `gen_ai.workflow.name`, as the GenAI conventions name workflows. Default false. */
+  workflow?: boolean;
 }
 
 /** Options of startPhase(). */
@@ -98,7 +103,6 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
   /** Running timers and stopped totals, by name. */
   private readonly book = new PhaseBook();
   private readonly _metrics: PerformanceMetric[] = [];
-  private ttft: number | undefined;
   private finalBreakdown: TimingBreakdown | undefined;
   private readonly closedByComplete: string[] = [];
   private discarded = false;
@@ -118,10 +122,12 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
       this.tracer = o.tracer ?? defaultTracer();
       const attributes: Attributes = {};
       if (o.attributes) metadataToAttributes(o.attributes, attributes);
-      attributes[ATTR_GEN_AI_OPERATION_NAME] = GEN_AI_OPERATION_INVOKE_AGENT;
+      const operation = o.workflow === true ? GEN_AI_OPERATION_INVOKE_WORKFLOW : GEN_AI_OPERATION_INVOKE_AGENT;
+      attributes[ATTR_GEN_AI_OPERATION_NAME] = operation;
       attributes[ATTR_GEN_AI_AGENT_NAME] = this.agentName;
+      if (o.workflow === true) attributes[ATTR_GEN_AI_WORKFLOW_NAME] = this.agentName;
       attributes[ATTR_EXECUTION_ID] = this.executionId;
-      rootSpan = startOwnSpan(this.tracer, `${GEN_AI_OPERATION_INVOKE_AGENT} ${this.agentName}`, spanOptions(attributes), this.parentContext);
+      rootSpan = startOwnSpan(this.tracer, `${operation} ${this.agentName}`, spanOptions(attributes), this.parentContext);
     }
     this.state = new ExecutionState(this.executionId, this.agentName, startMs, epochNow(), rootSpan);
     executionRegistry.add(this);
@@ -168,27 +174,34 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
   }
 
   /**
-   * Time to first token: ms since the execution started. The first call wins; later calls return
-   * the same value. Adds a span event and `gen_ai.response.time_to_first_chunk` (seconds).
+   * Time to first token: ms since the execution started. Without `at`, the first token is now;
+   * with `at`, it arrived then: a `performance.now()` reading, or epoch ms (`Date.now()`, a Date),
+   * told apart as OpenTelemetry tells apart span times (numbers below `performance.timeOrigin` are
+   * `performance.now()` readings). The earliest instant wins, from whichever source reports it
+   * (this method, instrumentStream, or other instrumentations' first-chunk attributes); later calls
+   * return the same value, so without `at` the first call wins. The execution span gets
+   * `gen_ai.response.time_to_first_chunk` (seconds) and a `gen_ai.first_token` event at completion.
    */
-  recordFirstToken(): number {
-    if (this.ttft !== undefined) return this.ttft;
-    if (this.state.ended) {
+  recordFirstToken(at?: number | Date): number {
+    const s = this.state;
+    if (at === undefined && s.firstTokenAt !== undefined) return s.firstTokenAt - s.startMs;
+    if (s.ended) {
       reportDrop('call-after-complete', 'recordFirstToken() after complete() was ignored');
-      return NaN;
+      return s.firstTokenAt === undefined ? NaN : s.firstTokenAt - s.startMs;
     }
-    const t = monotonicNow() - this.state.startMs;
-    this.ttft = t;
-    const span = this.state.root.span;
-    if (span) {
-      try {
-        span.addEvent(EVENT_FIRST_TOKEN, { [ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK]: t / 1000 });
-        span.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, t / 1000);
-      } catch {
-        // never let span bookkeeping break the caller
+    const now = monotonicNow();
+    let t = now;
+    if (at !== undefined) {
+      const mono = toMonotonic(at);
+      // A little slack either side: a timestamp taken just before the execution or read from a
+      // coarser clock (Date has 1 ms steps) is still the first token of this execution.
+      if (mono === undefined || mono < s.startMs - 1 || mono > now + 1) {
+        reportDrop('invalid-first-token-time', 'recordFirstToken(at) with a time outside the execution (or not a time) was ignored');
+        return s.firstTokenAt === undefined ? NaN : s.firstTokenAt - s.startMs;
       }
+      t = Math.min(now, Math.max(s.startMs, mono));
     }
-    return t;
+    return s.noteFirstToken(t);
   }
 
   /** Adds a custom metric (ms for time types, MB for memory, % for pool usage). */
@@ -320,6 +333,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     this.finalBreakdown = b;
     this.state.ended = true;
     if (failed) markSpanError(root.span, error ?? 'execution failed');
+    stampFirstToken(this.state);
     endSpan(root.span);
     executionRegistry.remove(this);
     if (!limits.disabled) recordExecutionMetrics(b, failed ? 'error' : 'success', this.meter);
@@ -504,7 +518,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     b.completed = outcome !== undefined;
     b.openPhases = open;
     b.foreignSpanCount = s.foreignSpanCount;
-    if (this.ttft !== undefined) b.ttftMs = this.ttft;
+    if (s.firstTokenAt !== undefined) b.ttftMs = s.firstTokenAt - s.startMs;
     if (outcome !== undefined) b.outcome = outcome;
     return b;
   }
@@ -522,6 +536,19 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
 
 /** The guide's other name for the same collector (used with getCriticalPath()). */
 export class ExecutionTimingCollector extends EnhancedExecutionTimingCollector {}
+
+/** The first-token event on the execution span, at the instant the earliest source reported. */
+function stampFirstToken(state: ExecutionState): void {
+  const span = state.root.span;
+  const at = state.firstTokenAt;
+  if (!span || at === undefined) return;
+  try {
+    // A performance.now() reading: the SDK maps it onto the span's own timeline.
+    span.addEvent(EVENT_FIRST_TOKEN, { [ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK]: (at - state.startMs) / 1000 }, at);
+  } catch {
+    // never let span bookkeeping break the caller
+  }
+}
 
 function isDescendant(iv: Interval, ancestor: Interval): boolean {
   for (let p: Interval | undefined = iv; p; p = p.parent) {
@@ -547,6 +574,7 @@ function readOptions(options: unknown): ExecutionTimingCollectorOptions {
     parentContext: readOption(from, 'parentContext') as Context | undefined,
     attributes: readOption(from, 'attributes') as Attributes | undefined,
     aggregator: readOption(from, 'aggregator') as BreakdownSink | undefined,
+    workflow: readOption(from, 'workflow') as boolean | undefined,
   } satisfies Record<keyof ExecutionTimingCollectorOptions, unknown>;
 }
 

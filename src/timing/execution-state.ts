@@ -1,5 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import { reportDrop } from '../internal/diag';
+import { ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK } from '../otel/semconv';
 import { limits } from '../internal/limits';
 import type { PhaseCategory } from './categories';
 import { IntervalKind, type Interval } from './interval';
@@ -16,6 +17,8 @@ export class ExecutionState {
    *  Made when the first one starts: most executions never see one. */
   openForeign: Map<string, Interval> | undefined;
   foreignSpanCount = 0;
+  /** The earliest first-output-token instant seen from any source (monotonic clock), if any. */
+  firstTokenAt: number | undefined;
   droppedIntervals = 0;
   /** Set when complete() ran or the execution was evicted; later writes are ignored. */
   ended = false;
@@ -41,6 +44,26 @@ export class ExecutionState {
       level: 0,
       ctx: undefined,
     };
+  }
+
+  /**
+   * Records a first-output-token instant (monotonic ms) from any source: our API, instrumentStream,
+   * a foreign span's first-chunk attribute or event. The earliest wins. Returns the TTFT (ms since
+   * the execution started). The caller checks `at` lies within the execution.
+   */
+  noteFirstToken(at: number): number {
+    if (this.firstTokenAt === undefined || at < this.firstTokenAt) {
+      this.firstTokenAt = at;
+      const span = this.root.span;
+      if (span) {
+        try {
+          span.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, (at - this.startMs) / 1000);
+        } catch {
+          // never let span bookkeeping break the caller
+        }
+      }
+    }
+    return this.firstTokenAt - this.startMs;
   }
 
   /** Whether one more interval may be recorded; false (counted) when the execution is full or over. */

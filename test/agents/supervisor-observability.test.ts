@@ -95,7 +95,9 @@ describe('SupervisorObservability', () => {
       configureRedaction({});
     }
     const [ok, bad] = spans();
-    expect(ok.name).toBe('invoke_agent supervisor');
+    expect(ok.name).toBe('invoke_workflow supervisor');
+    expect(ok.attributes['gen_ai.operation.name']).toBe('invoke_workflow');
+    expect(ok.attributes['gen_ai.workflow.name']).toBe('supervisor');
     expect(ok.attributes[ATTR_RUN_ID]).toBe('run-ok');
     expect(ok.attributes[ATTR_USER_ID]).toBe('alice');
     expect(ok.status.code).not.toBe(SpanStatusCode.ERROR);

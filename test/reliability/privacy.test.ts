@@ -177,7 +177,7 @@ describe('user ids from SupervisorObservability', () => {
       supervisor.stopPhase(ctx.runId, 'llm_processing');
       supervisor.completeWorkflowTrace(ctx, { success: true });
     });
-    expect(otlpAttr(span(out.spans, 'invoke_agent supervised'), 'user.id')).toBe(shown);
+    expect(otlpAttr(span(out.spans, 'invoke_workflow supervised'), 'user.id')).toBe(shown);
     expect(otlpAttr(span(out.spans, 'llm_processing'), 'user.id')).toBeUndefined();
     expect(out.metrics).not.toContain('bob');
     if (hashUserIds) expect(out.wire).not.toContain('bob@example.com');
