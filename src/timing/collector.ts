@@ -1,4 +1,4 @@
-import { context, trace, type Attributes, type Context, type Meter, type Tracer } from '@opentelemetry/api';
+import { context, trace, type Attributes, type Context, type Meter, type Span, type Tracer } from '@opentelemetry/api';
 import { epochNow, monotonicNow } from '../internal/clock';
 import { reportDrop } from '../internal/diag';
 import { randomExecutionId } from '../internal/execution-id';
@@ -89,6 +89,8 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
   readonly agentName: string;
   /** @internal */
   readonly state: ExecutionState;
+  /** Tracer for phase spans; undefined when telemetry is disabled or the execution's span does not
+   *  record (its trace was sampled out): its phases are then intervals only. */
   private readonly tracer: Tracer | undefined;
   private readonly meter: Meter | undefined;
   private readonly sink: BreakdownSink | undefined;
@@ -115,13 +117,16 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     const startMs = monotonicNow();
     let rootSpan;
     if (!limits.disabled) {
-      this.tracer = o.tracer ?? defaultTracer();
       const attributes: Attributes = {};
       if (o.attributes) metadataToAttributes(o.attributes, attributes);
       attributes[ATTR_GEN_AI_OPERATION_NAME] = GEN_AI_OPERATION_INVOKE_AGENT;
       attributes[ATTR_GEN_AI_AGENT_NAME] = this.agentName;
       attributes[ATTR_EXECUTION_ID] = this.executionId;
-      rootSpan = startOwnSpan(this.tracer, `${GEN_AI_OPERATION_INVOKE_AGENT} ${this.agentName}`, spanOptions(attributes), this.parentContext);
+      const tracer = o.tracer ?? defaultTracer();
+      rootSpan = startOwnSpan(tracer, `${GEN_AI_OPERATION_INVOKE_AGENT} ${this.agentName}`, spanOptions(attributes), this.parentContext);
+      // A sampled-out execution (its span not recording) records its phases as intervals only: no
+      // span per phase, while its span context stays active for trace propagation.
+      this.tracer = isRecording(rootSpan) ? tracer : undefined;
     }
     this.state = new ExecutionState(this.executionId, this.agentName, startMs, epochNow(), rootSpan);
     executionRegistry.add(this);
@@ -180,7 +185,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     const t = monotonicNow() - this.state.startMs;
     this.ttft = t;
     const span = this.state.root.span;
-    if (span) {
+    if (span && this.tracer) {
       try {
         span.addEvent(EVENT_FIRST_TOKEN, { [ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK]: t / 1000 });
         span.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, t / 1000);
@@ -372,6 +377,10 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     this.book.finish(timer, d);
     this.unstack(timer);
     endSpan(timer.span);
+    // The stopped phase's record stays for the breakdown; its span and context are released now,
+    // not at completion, so an execution in flight holds no ended spans.
+    timer.span = undefined;
+    timer.ctx = undefined;
     if (timer.metricType !== undefined) this.addMetric(timer.metricType, d);
     return d;
   }
@@ -469,6 +478,8 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
       this.closedByComplete.push(timer.name);
       if (timer.metricType !== undefined && !this.state.ended) this.addMetric(timer.metricType, timer.durationMs);
       endSpan(iv.span, { [ATTR_PHASE_CLOSED_BY_COMPLETE]: true });
+      iv.span = undefined;
+      iv.ctx = undefined;
     }
     this.book.clearRunning();
     this.phaseStack.length = 0;
@@ -509,7 +520,10 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     return b;
   }
 
-  /** OTel context with the interval's span (or the execution span) active. Cached per interval. */
+  /**
+   * OTel context with the interval's span (or the execution span) active. Cached per interval. A
+   * stopped phase has released its span: phases started under it later take its parent's context.
+   */
   private contextOf(iv: Interval | undefined): Context {
     const target = iv ?? this.state.root;
     if (target.ctx) return target.ctx;
@@ -522,6 +536,16 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
 
 /** The guide's other name for the same collector (used with getCriticalPath()). */
 export class ExecutionTimingCollector extends EnhancedExecutionTimingCollector {}
+
+/** Whether a span records (false for a sampled-out execution's non-recording span). Never throws. */
+function isRecording(span: Span | undefined): boolean {
+  if (span === undefined) return false;
+  try {
+    return span.isRecording();
+  } catch {
+    return false;
+  }
+}
 
 function isDescendant(iv: Interval, ancestor: Interval): boolean {
   for (let p: Interval | undefined = iv; p; p = p.parent) {
