@@ -70,10 +70,16 @@ async function loadOurs(): Promise<MetricsAggregator> {
 // share V8's type feedback, so a shared loop would turn polymorphic across the cases and slow them
 // all by an amount that depends on the order they ran in.
 
+/** Metrics the naive peer holds before its store is cleared in the timed loop (see its note). */
+const NAIVE_STORE_CAP = 8_192;
+
 function naiveRound(a: NaiveAggregator): Promise<void> {
   const now = Date.now();
   return forEachChunk(THROUGHPUT_OPS, (from, to) => {
-    for (let i = from; i < to; i++) a.addMetric({ metricType: TYPE, value: VALUES[i & POOL_MASK], timestamp: now });
+    for (let i = from; i < to; i++) {
+      a.addMetric({ metricType: TYPE, value: VALUES[i & POOL_MASK], timestamp: now });
+      if ((i & (NAIVE_STORE_CAP - 1)) === NAIVE_STORE_CAP - 1) a.clear();
+    }
   });
 }
 
@@ -124,7 +130,7 @@ export default defineScenario({
     const G3 = 'memory after 10 M values (one type)';
     const G4 = 'percentile error vs exact, 10 M log-normal values';
     return [
-      { group: G1, name: 'naive (store every metric)', peer: true, ops: THROUGHPUT_OPS, run: () => naiveRound(naiveSink), afterRound: () => naiveSink.clear(), note: 'store cleared after each round (it would grow without bound)' },
+      { group: G1, name: 'naive (store every metric)', peer: true, ops: THROUGHPUT_OPS, run: () => naiveRound(naiveSink), afterRound: () => naiveSink.clear(), note: 'store cleared every 8 192 metrics, so the figure is the design’s per-call work (a push), not the GC of a million retained objects per round; its real memory cost is the memory group’s' },
       { group: G1, name: 'MetricsAggregator', ops: THROUGHPUT_OPS, run: () => oursRound(plain) },
       { group: G1, name: 'MetricsAggregator, with executionId', ops: THROUGHPUT_OPS, run: () => oursWithIdRound(tracked), note: 'default identity tracking: a WeakSet insert per metric object' },
       { group: G1, name: "MetricsAggregator, with executionId, identity 'none'", ops: THROUGHPUT_OPS, run: () => oursWithIdUntrackedRound(untracked) },

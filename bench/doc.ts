@@ -23,6 +23,46 @@ function cell(c: CaseResult): string[] {
   ];
 }
 
+/** A speed or memory goal (issue 14), read off one case of results.json. */
+interface Goal {
+  what: string;
+  scenario: string;
+  group: string;
+  /** The case's name must contain this (the group's non-peer case when omitted). */
+  caseName?: string;
+  /** 'cost': the case's cost as a multiple of its peer's (1 / the time ratio); else a figure of the case. */
+  measure: 'cost' | string;
+  /** At most this (× the peer for cost; the figure's unit otherwise). */
+  target: number;
+}
+
+const GOALS: Goal[] = [
+  { what: 'phase vs a bare child span, 1 execution open', scenario: 'phase', group: 'phase, no attributes', measure: 'cost', target: 1.12 },
+  { what: 'tool phase vs a bare span with the same 3 attributes', scenario: 'phase', group: 'phase, three attributes', measure: 'cost', target: 1.12 },
+  { what: 'phase with 100 executions open', scenario: 'in-flight', group: 'phase, 100 executions open', measure: 'cost', target: 1.3 },
+  { what: 'phase with 10 000 executions open', scenario: 'in-flight', group: 'phase, 10,000 executions open', measure: 'cost', target: 1.3 },
+  { what: 'heap per execution in flight (bytes)', scenario: 'in-flight', group: 'heap per execution in flight (20 stopped phases)', measure: 'heapBytesPerExecution', target: 8 * 1024 },
+  { what: 'execution vs 24 bare spans', scenario: 'execution', group: 'execution', measure: 'cost', target: 1.35 },
+  { what: 'execution at 1 % sampling vs 24 bare 1 %-sampled spans', scenario: 'sampled', group: 'execution at 1 % sampling', measure: 'cost', target: 0.5 },
+  { what: 'phase at 1 % sampling vs a bare 1 %-sampled span', scenario: 'sampled', group: 'phase at 1 % sampling, 100 executions open', measure: 'cost', target: 1 },
+  { what: 'phase with OTEL_SDK_DISABLED=true vs the floor', scenario: 'disabled', group: 'disabled', measure: 'cost', target: 2 },
+];
+
+/** The goals table: each goal, its target, what this run measured, and whether it was met. */
+export function renderGoals(results: ResultsFile): string[] {
+  const lines = ['| goal | target | measured | met |', '|---|---|---|---|'];
+  for (const g of GOALS) {
+    const s = results.scenarios.find((x) => x.name === g.scenario);
+    const c = s?.cases.find((x) => x.group === g.group && !x.peer && (g.caseName === undefined || x.name.includes(g.caseName)));
+    let value: number | undefined;
+    if (c && g.measure === 'cost') value = c.ratios.time ? 1 / c.ratios.time : undefined;
+    else if (c) value = c.figures[g.measure];
+    const fmt = (v: number) => (g.measure === 'cost' ? `${v.toFixed(2)}×` : formatFigure(g.measure, v));
+    lines.push(`| ${g.what} | ≤ ${fmt(g.target)} | ${value === undefined ? 'not measured' : fmt(value)} | ${value === undefined ? '–' : value <= g.target ? 'yes' : 'no'} |`);
+  }
+  return lines;
+}
+
 export function render(results: ResultsFile): string {
   const m = results.machine;
   const lines = [
@@ -33,7 +73,15 @@ export function render(results: ResultsFile): string {
     `Measured ${results.date.slice(0, 10)} on ${m.cpu} (${m.cores} cores, ${m.memoryGb} GB, ${m.platform}/${m.arch}), Node ${results.node} (V8 ${results.v8})` +
       `${results.gcExposed ? ', with --expose-gc' : ''}.`,
     '',
-    'Method (bench/harness.ts): per case, warm-up rounds then ≥ 7 timed rounds; the median ns/op with min – max; GC between cases; long loops yield to the event loop every 65 536 iterations. "vs peer" compares each case with the peer of its group (faster/slower for time, smaller/larger for the other figures, all of which are lower-is-better). In scenarios whose cases run round by round beside their peer, the time comparison is the median of the per-round ratios, with the ratio of the two medians in brackets. A scenario run with `--processes=N` ran in N fresh processes; its figures and ratios are the medians over them (min and max over all).',
+    `The machine is a shared, noisy VM: other jobs ran beside this one (the 1-minute load average on its ${m.cores} cores ranged from ${loadRange(results)} over the run; each scenario lists its own). Absolute times move with that load from run to run; compare the ratios, which pair each case with its peer round by round.`,
+    '',
+    '## Goals',
+    '',
+    'Costs are the case’s time as a multiple of its peer’s in the same run (the median of per-round ratios).',
+    '',
+    ...renderGoals(results),
+    '',
+    'Method (bench/harness.ts): every scenario runs in a fresh process that loads only its own file, so no process-wide state (label budgets, aggregators, providers, JIT feedback) carries over from another; per case, warm-up rounds then ≥ 7 timed rounds; the median ns/op with min – max; GC between cases; long loops yield to the event loop every 65 536 iterations. "vs peer" compares each case with the peer of its group (faster/slower for time, smaller/larger for the other figures, all of which are lower-is-better). In scenarios whose cases run round by round beside their peer, the time comparison is the median of the per-round ratios, with the ratio of the two medians in brackets. A scenario run with `--processes=N` ran in N fresh processes; its figures and ratios are the medians over them (min and max over all).',
     '',
   ];
   for (const s of results.scenarios) {
@@ -49,6 +97,12 @@ export function render(results: ResultsFile): string {
     }
   }
   return lines.join('\n');
+}
+
+/** "0.8 – 17.2": the lowest and highest 1-minute load average any scenario saw. */
+function loadRange(results: ResultsFile): string {
+  const all = results.scenarios.flatMap((s) => s.loadAverage ?? []);
+  return all.length ? `${Math.min(...all)} to ${Math.max(...all)}` : 'unknown';
 }
 
 /** ", medians over 3 processes" for a scenario run with --processes=3; empty otherwise. */

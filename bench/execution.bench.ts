@@ -1,9 +1,14 @@
 /**
  * A whole execution — 20 phases, 3 parallel tasks and a first token, completed — against the same
- * 24 bare OpenTelemetry spans (a root and 23 children) on a provider with a BatchSpanProcessor.
- * Target: ≤ 1.3× the bare spans.
+ * 24 bare OpenTelemetry spans (a root and 23 children) on a provider with a BatchSpanProcessor,
+ * with and without agent-timing's names and attributes (target ≤ 1.35×), and against a peer
+ * library a user would pick instead: OpenInference's `traceAgent()` wrapping an agent function
+ * whose 23 steps are `traceTool()`-wrapped calls (24 spans; @arizeai/openinference-core, defaults),
+ * with agent-timing's side timing the same steps with `measure(name, undefined, fn)`. The 1 %-sampled
+ * figures are in the sampled scenario.
  */
 import { context, trace } from '@opentelemetry/api';
+import { traceAgent, traceTool } from '@arizeai/openinference-core';
 import { defineScenario, yieldToEventLoop } from './harness';
 import { bareTracer, sdk, startDefaultTelemetry } from './support/otel-peers';
 
@@ -60,6 +65,28 @@ function agentTimingExecutions(from: number, to: number): void {
   }
 }
 
+function step(): number {
+  return 21;
+}
+const tracedStep = traceTool(step, { tracer: bare.tracer, name: 'step' });
+function agentBody(): void {
+  for (let k = 0; k < 23; k++) tracedStep();
+}
+const tracedAgent = traceAgent(agentBody, { tracer: bare.tracer, name: 'bench' });
+function openInferenceExecutions(from: number, to: number): void {
+  for (let i = from; i < to; i++) tracedAgent();
+}
+function measuredExecutions(from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const c = new sdk.EnhancedExecutionTimingCollector({ agentName: 'bench' });
+    for (let k = 0; k < 20; k++) c.measure(PHASES[k % 5], undefined, step);
+    const tasks = [0, 1, 2].map((k) => c.startParallelTask(`task${k}`, { category: 'external_api' }));
+    c.recordFirstToken();
+    for (const t of tasks) t.stop();
+    c.complete();
+  }
+}
+
 /** Executions per chunk between yields: ~24 spans each, so ~500 spans per chunk. */
 const chunked = (body: (from: number, to: number) => void) => async () => {
   for (let from = 0; from < OPS; from += 20) {
@@ -101,6 +128,19 @@ export default defineScenario({
       name: 'agent-timing execution (default set-up) ',
       ops: OPS,
       run: chunked(agentTimingExecutions),
+    },
+    {
+      group: 'vs a peer library (OpenInference)',
+      name: 'OpenInference traceAgent() around 23 traceTool() calls + BatchSpanProcessor',
+      peer: true,
+      ops: OPS,
+      run: chunked(openInferenceExecutions),
+    },
+    {
+      group: 'vs a peer library (OpenInference)',
+      name: 'agent-timing execution, 20 measure(fn) phases + 3 tasks + TTFT',
+      ops: OPS,
+      run: chunked(measuredExecutions),
       teardown: async () => {
         await shutdown?.();
         await bare.provider.shutdown();

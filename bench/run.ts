@@ -4,8 +4,11 @@
  * with ratios against each group's peer and writes bench/results.json (scenarios not run this time
  * are kept from the previous file). See harness.ts for the method.
  *
- * `--processes=N` runs each scenario in N fresh processes, one after the other, and reports the
- * medians over them (see combine.ts): steadier figures on a shared machine, N times the run time.
+ * Every scenario runs in a fresh process of its own (nothing process-wide — label budgets, the
+ * global aggregator, registered providers, V8's type feedback — carries over from an earlier
+ * scenario). `--processes=N` runs each scenario in N fresh processes, one after the other, and
+ * reports the medians over them (see combine.ts): steadier figures on a shared machine, N times the
+ * run time. New `bench/*.bench.ts` files are picked up without a list to edit.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -28,7 +31,7 @@ export interface ResultsFile {
 /** A scenario's entry in results.json. */
 export type StoredScenario = ScenarioResult & { date: string; loadAverage: number[]; processes?: number };
 
-/** Command-line options: `--processes=N`, and the internal `--child=<scenario>` / `--out=<file>`. */
+/** Command-line options: `--processes=N`, and the internal `--child=<bench file>` / `--out=<file>`. */
 interface RunOptions {
   filters: string[];
   processes: number;
@@ -45,13 +48,14 @@ function parseArgs(argv: readonly string[]): RunOptions {
   return { filters: argv.filter((a) => !a.startsWith('--')), processes, child: value('child'), out: value('out') };
 }
 
-/** Runs one scenario in `n` fresh processes, one after the other; their results, in order. */
-function runInProcesses(s: Scenario, n: number): ScenarioResult[] {
+/** Runs the scenario of `file` in `n` fresh processes, one after the other; their results, in order.
+ *  A child process loads that one file only, so no other scenario's module state is in it. */
+function runInProcesses(file: string, s: Scenario, n: number): ScenarioResult[] {
   const runs: ScenarioResult[] = [];
   for (let i = 0; i < n; i++) {
     const out = path.join(os.tmpdir(), `agent-timing-bench-${process.pid}-${s.name}-${i}.json`);
-    console.log(`  process ${i + 1}/${n}`);
-    const child = spawnSync(process.execPath, [...process.execArgv, __filename, `--child=${s.name}`, `--out=${out}`], { stdio: ['ignore', 'inherit', 'inherit'] });
+    if (n > 1) console.log(`  process ${i + 1}/${n}`);
+    const child = spawnSync(process.execPath, [...process.execArgv, __filename, `--child=${file}`, `--out=${out}`], { stdio: ['ignore', 'inherit', 'inherit'] });
     if (child.status !== 0) throw new Error(`bench: the process for scenario ${s.name} failed (exit ${String(child.status ?? child.signal)})`);
     runs.push(JSON.parse(fs.readFileSync(out, 'utf8')) as ScenarioResult);
     fs.rmSync(out, { force: true });
@@ -97,15 +101,22 @@ function row(c: CaseResult): string[] {
   ];
 }
 
-async function discover(filters: string[]): Promise<Scenario[]> {
+/** The scenario a bench file default-exports. */
+async function load(file: string): Promise<Scenario> {
+  const mod = (await import(pathToFileURL(path.join(BENCH_DIR, file)).href)) as { default?: Scenario | { default?: Scenario } };
+  // tsx may wrap a CommonJS default export once more.
+  const s = (mod.default && 'cases' in mod.default ? mod.default : (mod.default as { default?: Scenario } | undefined)?.default) as Scenario | undefined;
+  if (!s) throw new Error(`${file} must default-export a Scenario (defineScenario({...}))`);
+  return s;
+}
+
+/** Every bench/*.bench.ts file (whatever its author), with its scenario, filtered by file or scenario name. */
+async function discover(filters: string[]): Promise<{ file: string; scenario: Scenario }[]> {
   const files = fs.readdirSync(BENCH_DIR).filter((f) => f.endsWith('.bench.ts')).sort();
-  const out: Scenario[] = [];
-  for (const f of files) {
-    const mod = (await import(pathToFileURL(path.join(BENCH_DIR, f)).href)) as { default?: Scenario | { default?: Scenario } };
-    // tsx may wrap a CommonJS default export once more.
-    const s = (mod.default && 'cases' in mod.default ? mod.default : (mod.default as { default?: Scenario } | undefined)?.default) as Scenario | undefined;
-    if (!s) throw new Error(`${f} must default-export a Scenario (defineScenario({...}))`);
-    if (filters.length === 0 || filters.some((x) => f.includes(x) || s.name.includes(x))) out.push(s);
+  const out: { file: string; scenario: Scenario }[] = [];
+  for (const file of files) {
+    const scenario = await load(file);
+    if (filters.length === 0 || filters.some((x) => file.includes(x) || scenario.name.includes(x))) out.push({ file, scenario });
   }
   return out;
 }
@@ -115,9 +126,9 @@ async function main(): Promise<void> {
   const gcExposed = collectGarbage();
   if (!gcExposed) console.warn('warning: run with node --expose-gc (npm run bench does) for GC between cases and memory figures');
   if (opts.child !== undefined) {
-    // One process of a --processes run: this scenario only, its result to the file the parent reads.
-    const [s] = (await discover([])).filter((x) => x.name === opts.child);
-    if (!s || !opts.out) throw new Error(`bench: --child needs a scenario name and --out=<file>, got ${opts.child}`);
+    // One process of a run: this scenario file only, its result to the file the parent reads.
+    if (!opts.out || !/^[\w.-]+\.bench\.ts$/.test(opts.child)) throw new Error(`bench: --child needs a bench file name and --out=<file>, got ${opts.child}`);
+    const s = await load(opts.child);
     fs.writeFileSync(opts.out, JSON.stringify(await runScenario(s, (line) => console.log(`  ${line}`))));
     return;
   }
@@ -126,12 +137,13 @@ async function main(): Promise<void> {
   const previous: ResultsFile | undefined = fs.existsSync(RESULTS_PATH) ? (JSON.parse(fs.readFileSync(RESULTS_PATH, 'utf8')) as ResultsFile) : undefined;
   const date = new Date().toISOString();
   const results: StoredScenario[] = [];
-  for (const s of scenarios) {
+  for (const { file, scenario: s } of scenarios) {
     console.log(`${s.name}: ${s.description}`);
     // Other processes on the machine skew timings; the 1-minute load average before and after says how much.
     const loadBefore = os.loadavg()[0];
-    const r = opts.processes > 1 ? combineRuns(runInProcesses(s, opts.processes)) : await runScenario(s, (line) => console.log(line));
-    results.push({ ...r, date, loadAverage: [loadBefore, os.loadavg()[0]].map((x) => Number(x.toFixed(2))) });
+    const r = combineRuns(runInProcesses(file, s, opts.processes));
+    const { processes, ...rest } = r;
+    results.push({ ...rest, ...(processes > 1 ? { processes } : {}), date, loadAverage: [loadBefore, os.loadavg()[0]].map((x) => Number(x.toFixed(2))) });
     if (opts.processes > 1) console.log(`  medians over ${opts.processes} processes:`);
     const table = new Table({ head: ['group', 'case', 'median ns/op (min–max)', 'ops/s', 'figures', 'vs peer'], wordWrap: true, colWidths: [24, 34, 26, 13, 30, 26] });
     for (const c of r.cases) table.push(row(c));

@@ -88,6 +88,55 @@ export class RotatingCollector {
   }
 }
 
+/**
+ * `n` bare root spans open at once (started before a timed round, ended after it): the peer's
+ * side of executions in flight. Children round-robin over them with ctx(i).
+ */
+export class OpenRoots {
+  private roots: Span[] = [];
+  private ctxs: Context[] = [];
+  constructor(private readonly tracer: Tracer) {}
+  open(n: number): void {
+    for (let k = 0; k < n; k++) {
+      const root = this.tracer.startSpan('invoke_agent bench');
+      this.roots.push(root);
+      this.ctxs.push(trace.setSpan(context.active(), root));
+    }
+  }
+  /** The context of root i mod n. */
+  ctx(i: number): Context {
+    return this.ctxs[i % this.ctxs.length];
+  }
+  endAll(): void {
+    for (const r of this.roots) r.end();
+    this.roots = [];
+    this.ctxs = [];
+  }
+}
+
+/** agent-timing's side of OpenRoots: `n` executions open at once, completed after the round. */
+export class OpenExecutions {
+  private list: InstanceType<typeof sdk.EnhancedExecutionTimingCollector>[] = [];
+  open(n: number): void {
+    for (let k = 0; k < n; k++) this.list.push(new sdk.EnhancedExecutionTimingCollector({ agentName: 'bench' }));
+  }
+  /** Execution i mod n. */
+  at(i: number): InstanceType<typeof sdk.EnhancedExecutionTimingCollector> {
+    return this.list[i % this.list.length];
+  }
+  completeAll(): void {
+    for (const c of this.list) c.complete();
+    this.list = [];
+  }
+}
+
+/** Flushes the global provider's span processors (the one startAgentTelemetry registered). */
+export async function flushGlobalSpans(): Promise<void> {
+  const provider = trace.getTracerProvider() as { getDelegate?: () => unknown };
+  const delegate = (provider.getDelegate ? provider.getDelegate() : provider) as { forceFlush?: () => Promise<void> };
+  await delegate.forceFlush?.();
+}
+
 /** agent-timing's default set-up (Prometheus reader, aggregator feed, undici instrumentation)
  *  with span export through a BatchSpanProcessor into a null exporter. */
 export async function startDefaultTelemetry(): Promise<{ shutdown: () => Promise<void> }> {

@@ -31,10 +31,13 @@ export interface BreakdownSamplerOptions {
 }
 
 /**
- * Wraps a head sampler so sampling never costs accuracy: inside an agent execution, a span the
- * wrapped sampler would drop is still recorded (RECORD, not sampled). Span processors see it — so
- * breakdowns and histograms cover 100 % of executions — while exporters, which only take sampled
- * spans, send the sampled share. Outside executions the wrapped sampler's decision stands.
+ * Wraps a head sampler so sampling never costs accuracy: inside an agent execution, a span of
+ * another instrumentation that the wrapped sampler would drop is still recorded (RECORD, not
+ * sampled). Span processors see it — so breakdowns and histograms cover 100 % of executions —
+ * while exporters, which only take sampled spans, send the sampled share. An execution's own span
+ * keeps the wrapped sampler's decision: a dropped execution is a non-recording span whose context
+ * propagates, and its phases are timed without spans (cheaper than the bare spans it replaces).
+ * Outside executions the wrapped sampler's decision stands.
  */
 export class BreakdownSampler implements Sampler {
   private readonly childrenFollowParent: boolean;
@@ -62,7 +65,11 @@ export class BreakdownSampler implements Sampler {
     }
     const result = this.delegate.shouldSample(ctx, traceId, spanName, spanKind, attributes, links);
     if (result.decision !== NOT_RECORD) return result;
-    if (ownSpanCreation.active || scopeForSpan(ctx) !== undefined) {
+    // An execution's own span keeps the decision: a sampled-out execution gets a non-recording
+    // span (its span context still propagates) and records its phases without spans. Phases of a
+    // recording execution, and other instrumentations' spans inside any execution, are recorded
+    // so that the BreakdownSpanProcessor sees them.
+    if (ownSpanCreation.active ? ownSpanCreation.underOwnSpan : scopeForSpan(ctx) !== undefined) {
       return { ...result, decision: RECORD };
     }
     return result;

@@ -1,4 +1,4 @@
-import { context, trace, type Attributes, type Context, type Meter, type Tracer } from '@opentelemetry/api';
+import { context, trace, type Attributes, type Context, type Meter, type Span, type Tracer } from '@opentelemetry/api';
 import { epochNow, monotonicNow, toMonotonic } from '../internal/clock';
 import { reportDrop } from '../internal/diag';
 import { randomExecutionId } from '../internal/execution-id';
@@ -94,6 +94,8 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
   readonly agentName: string;
   /** @internal */
   readonly state: ExecutionState;
+  /** Tracer for phase spans; undefined when telemetry is disabled or the execution's span does not
+   *  record (its trace was sampled out): its phases are then intervals only. */
   private readonly tracer: Tracer | undefined;
   private readonly meter: Meter | undefined;
   private readonly sink: BreakdownSink | undefined;
@@ -119,7 +121,6 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     const startMs = monotonicNow();
     let rootSpan;
     if (!limits.disabled) {
-      this.tracer = o.tracer ?? defaultTracer();
       const attributes: Attributes = {};
       if (o.attributes) metadataToAttributes(o.attributes, attributes);
       const operation = o.workflow === true ? GEN_AI_OPERATION_INVOKE_WORKFLOW : GEN_AI_OPERATION_INVOKE_AGENT;
@@ -127,7 +128,11 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
       attributes[ATTR_GEN_AI_AGENT_NAME] = this.agentName;
       if (o.workflow === true) attributes[ATTR_GEN_AI_WORKFLOW_NAME] = this.agentName;
       attributes[ATTR_EXECUTION_ID] = this.executionId;
-      rootSpan = startOwnSpan(this.tracer, `${operation} ${this.agentName}`, spanOptions(attributes), this.parentContext);
+      const tracer = o.tracer ?? defaultTracer();
+      rootSpan = startOwnSpan(tracer, `${operation} ${this.agentName}`, spanOptions(attributes), this.parentContext);
+      // A sampled-out execution (its span not recording) records its phases as intervals only: no
+      // span per phase, while its span context stays active for trace propagation.
+      this.tracer = isRecording(rootSpan) ? tracer : undefined;
     }
     this.state = new ExecutionState(this.executionId, this.agentName, startMs, epochNow(), rootSpan);
     executionRegistry.add(this);
@@ -386,6 +391,10 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     this.book.finish(timer, d);
     this.unstack(timer);
     endSpan(timer.span);
+    // The stopped phase's record stays for the breakdown; its span and context are released now,
+    // not at completion, so an execution in flight holds no ended spans.
+    timer.span = undefined;
+    timer.ctx = undefined;
     if (timer.metricType !== undefined) this.addMetric(timer.metricType, d);
     return d;
   }
@@ -483,6 +492,8 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
       this.closedByComplete.push(timer.name);
       if (timer.metricType !== undefined && !this.state.ended) this.addMetric(timer.metricType, timer.durationMs);
       endSpan(iv.span, { [ATTR_PHASE_CLOSED_BY_COMPLETE]: true });
+      iv.span = undefined;
+      iv.ctx = undefined;
     }
     this.book.clearRunning();
     this.phaseStack.length = 0;
@@ -523,7 +534,10 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     return b;
   }
 
-  /** OTel context with the interval's span (or the execution span) active. Cached per interval. */
+  /**
+   * OTel context with the interval's span (or the execution span) active. Cached per interval. A
+   * stopped phase has released its span: phases started under it later take its parent's context.
+   */
   private contextOf(iv: Interval | undefined): Context {
     const target = iv ?? this.state.root;
     if (target.ctx) return target.ctx;
@@ -547,6 +561,16 @@ function stampFirstToken(state: ExecutionState): void {
     span.addEvent(EVENT_FIRST_TOKEN, { [ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK]: (at - state.startMs) / 1000 }, at);
   } catch {
     // never let span bookkeeping break the caller
+  }
+}
+
+/** Whether a span records (false for a sampled-out execution's non-recording span). Never throws. */
+function isRecording(span: Span | undefined): boolean {
+  if (span === undefined) return false;
+  try {
+    return span.isRecording();
+  } catch {
+    return false;
   }
 }
 

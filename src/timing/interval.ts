@@ -24,7 +24,7 @@ export interface Interval {
   readonly parent: Interval | undefined;
   /** The category whose time this interval's own (uncovered-by-children) time is. */
   category: PhaseCategory | undefined;
-  /** The span that represents it, when one was made. */
+  /** The span that represents it while it runs, when one was made (released when it stops). */
   span: Span | undefined;
   /** The category its time finally counts for (see resolveCategory); set at breakdown time. */
   resolved: PhaseCategory | undefined;
@@ -32,7 +32,8 @@ export interface Interval {
    *  (unclassified foreign spans) are not counted. 0 for the root; set at breakdown time with
    *  `resolved`, and `depth` until then. */
   level: number;
-  /** OTel context with this interval's span active; made the first time a child needs it. */
+  /** OTel context with this interval's span active; made the first time a child needs it,
+   *  released with the span. */
   ctx: Context | undefined;
   // (All are required fields, created undefined: adding them later would change each object's
   // hidden class and slow every function that reads intervals.)

@@ -29,7 +29,11 @@ export class PhaseTimer implements Interval {
   end = NaN;
   /** @internal */
   readonly depth: number;
-  /** The OpenTelemetry span of this phase, when one was made (to add attributes or events). */
+  /**
+   * The OpenTelemetry span of this phase while it runs, when one was made (to add attributes or
+   * events). Undefined once the phase stopped (its span ended and was released), and for phases of
+   * an execution whose trace was sampled out (they are recorded without spans).
+   */
   span: Span | undefined = undefined;
   /** @internal */
   resolved: PhaseCategory | undefined = undefined;
