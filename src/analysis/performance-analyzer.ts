@@ -1,3 +1,4 @@
+import { describeForLog } from '../internal/sanitize';
 import type { AggregatedMetrics } from '../aggregation/aggregated-metrics';
 import { reportDrop } from '../internal/diag';
 import type { TimingBreakdown, TimingBreakdownData } from '../timing/timing-breakdown';
@@ -46,7 +47,7 @@ export class PerformanceAnalyzer {
         throw new RangeError(`agent-timing: unknown recommendation threshold "${key}"; known: ${Object.keys(DEFAULT_RECOMMENDATION_THRESHOLDS).join(', ')}`);
       }
       if (typeof v !== 'number' || !(v >= 0) || v === Infinity) {
-        throw new RangeError(`agent-timing: recommendation threshold ${key} must be a finite number ≥ 0, got ${String(v)}`);
+        throw new RangeError(`agent-timing: recommendation threshold ${key} must be a finite number ≥ 0, got ${describeForLog(v)}`);
       }
     }
     this.thresholds = { ...DEFAULT_RECOMMENDATION_THRESHOLDS, ...custom };
