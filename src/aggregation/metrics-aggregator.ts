@@ -16,6 +16,7 @@ import { FINE_SLOT_MS, windowStart, windowToMs } from './slot-layout';
 import { SlotClock } from './slot-clock';
 import { sloCountsOf, type SloCounts } from './slo-counts';
 import { changePercent, classifyTrend, type Trend, type TrendDetail, type TrendThresholds } from './trend';
+import { readingInput } from '../internal/guard';
 
 export type { MetricsAggregatorOptions } from './aggregator-options';
 export type { SloCounts } from './slo-counts';
@@ -89,7 +90,7 @@ export class MetricsAggregator {
   private readonly trackAllIdentities: boolean;
 
   constructor(options?: MetricsAggregatorOptions) {
-    this.opts = resolveAggregatorOptions(options);
+    this.opts = readingInput('new MetricsAggregator()', () => resolveAggregatorOptions(options));
     this.settings = { relativeAccuracy: this.opts.relativeAccuracy, maxBins: this.opts.maxBinsPerSlot };
     this.futureFineSlots = Math.ceil(this.opts.maxFutureSkewMs / FINE_SLOT_MS);
     this.clock = new SlotClock(this.opts.retentionSlots);
