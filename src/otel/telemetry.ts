@@ -124,6 +124,7 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
 
   limits.disabled = false;
   limits.abandonAfterMs = cfg.abandonAfterMs;
+  limits.maxExecutionsInFlight = cfg.maxExecutionsInFlight;
   limits.maxAgentNames = cfg.maxAgentNames;
   limits.maxAttributeLength = cfg.maxAttributeLength;
   executionRegistry.reschedule();
