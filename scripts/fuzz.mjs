@@ -24,7 +24,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 const started = performance.now();
 const jest = spawnSync(
   process.execPath,
-  ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', 'node_modules/jest/bin/jest.js', 'test/reliability/fuzz.test.ts', '--testTimeout=3600000'],
+  ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', 'node_modules/jest/bin/jest.js', 'test/reliability/fuzz.test.ts'],
   { cwd: root, stdio: 'inherit', env: { ...process.env, AGENT_TIMING_FUZZ_RUNS: String(runs), AGENT_TIMING_FUZZ_SEED: String(seed) } },
 );
 console.log(`fuzz: ${jest.status === 0 ? 'passed' : 'FAILED'} in ${((performance.now() - started) / 1000).toFixed(0)} s (seed ${seed})`);

@@ -42,6 +42,8 @@ import { hostileMetadata, hostileName, hostileNumber, hostileValue, materialize 
 
 const SEED = Number(process.env.AGENT_TIMING_FUZZ_SEED ?? 20_261_202);
 const RUNS = Number(process.env.AGENT_TIMING_FUZZ_RUNS ?? 60);
+/** One target took 14 s for its 60 runs on a loaded 2-core VM (huge and many-key inputs): room for a busier one. */
+const TIMEOUT_MS = Math.max(180_000, RUNS * 3_000);
 
 const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new BreakdownSpanProcessor(), new SimpleSpanProcessor(exporter)] });
@@ -130,7 +132,7 @@ describe('exported functions never throw on hostile arguments', () => {
   ];
   it.each(functions)('%s', async (name, contract, fn) => {
     await fuzz(contract, name, (a) => fn(...a));
-  });
+  }, TIMEOUT_MS);
 });
 
 describe('EnhancedExecutionTimingCollector', () => {
@@ -150,7 +152,7 @@ describe('EnhancedExecutionTimingCollector', () => {
   ];
   it('constructor: set-up errors only', async () => {
     await fuzz('setup', 'new EnhancedExecutionTimingCollector', (a) => new EnhancedExecutionTimingCollector(a[0] as never).complete());
-  });
+  }, TIMEOUT_MS);
   it.each(methods)('%s', async (method, contract) => {
     await fuzz(contract, method, (a) => {
       const c = new EnhancedExecutionTimingCollector({ agentName: 'fuzz' });
@@ -159,7 +161,7 @@ describe('EnhancedExecutionTimingCollector', () => {
       c.complete();
       return result;
     });
-  });
+  }, TIMEOUT_MS);
   it('measure without a callback, and the PhaseTimer it returns', async () => {
     await fuzz('never', 'measure', (a) => {
       const c = new EnhancedExecutionTimingCollector({ agentName: 'fuzz' });
@@ -168,7 +170,7 @@ describe('EnhancedExecutionTimingCollector', () => {
       t[Symbol.dispose]();
       return c.complete();
     });
-  });
+  }, TIMEOUT_MS);
 });
 
 describe('MetricsAggregator', () => {
@@ -189,17 +191,17 @@ describe('MetricsAggregator', () => {
   ];
   it('constructor: set-up errors only', async () => {
     await fuzz('setup', 'new MetricsAggregator', (a) => new MetricsAggregator(a[0] as never));
-  });
+  }, TIMEOUT_MS);
   it.each(methods)('%s', async (method, contract) => {
     await fuzz(contract, method, (a) => any((aggregator as unknown as Record<string, unknown>)[method]).apply(aggregator, a));
-  });
+  }, TIMEOUT_MS);
   it('exportMetrics returns JSON-safe data after hostile metadata', async () => {
     await fuzz('never', 'addMetric then exportMetrics', (a) => {
       const agg = new MetricsAggregator();
       agg.addMetric({ metricType: MetricType.TOOL_EXECUTION, value: 1, timestamp: Date.now(), metadata: a[0] as Record<string, unknown> });
       JSON.stringify(agg.exportMetrics(60));
     });
-  });
+  }, TIMEOUT_MS);
 });
 
 describe('PerformanceAnalyzer and TimingBreakdown', () => {
@@ -213,17 +215,17 @@ describe('PerformanceAnalyzer and TimingBreakdown', () => {
   ];
   it('constructor: set-up errors only', async () => {
     await fuzz('setup', 'new PerformanceAnalyzer', (a) => new PerformanceAnalyzer(a[0] as never));
-  });
+  }, TIMEOUT_MS);
   it.each(methods)('%s', async (method, contract) => {
     await fuzz(contract, method, (a) => any((analyzer as unknown as Record<string, unknown>)[method]).apply(analyzer, a));
-  });
+  }, TIMEOUT_MS);
   it('TimingBreakdown from hostile data', async () => {
     await fuzz('setup', 'new TimingBreakdown', (a) => {
       const b = new TimingBreakdown(a[0] as never);
       b.calculateEfficiency();
       JSON.stringify(b.toJSON());
     });
-  });
+  }, TIMEOUT_MS);
 });
 
 describe('SupervisorObservability', () => {
@@ -241,10 +243,10 @@ describe('SupervisorObservability', () => {
   ];
   it('constructor: set-up errors only', async () => {
     await fuzz('setup', 'new SupervisorObservability', (a) => new SupervisorObservability(a[0] as never));
-  });
+  }, TIMEOUT_MS);
   it.each(methods)('%s', async (method) => {
     await fuzz('never', method, (a) => any((supervisor as unknown as Record<string, unknown>)[method]).apply(supervisor, a));
-  });
+  }, TIMEOUT_MS);
   it('a run started with a hostile run id', async () => {
     await fuzz('never', 'run lifecycle', (a) => {
       const ctx = { runId: a[0], agentName: a[1], userId: a[2] } as never;
@@ -253,7 +255,7 @@ describe('SupervisorObservability', () => {
       supervisor.stopPhase(a[0] as string, 'p');
       return supervisor.completeWorkflowTrace(ctx, { success: true });
     });
-  });
+  }, TIMEOUT_MS);
 });
 
 describe('agent-timing/langchain handler', () => {
@@ -263,11 +265,11 @@ describe('agent-timing/langchain handler', () => {
   );
   it('has handler methods to fuzz', () => {
     expect(methods.length).toBeGreaterThan(10);
-  });
+  }, TIMEOUT_MS);
   it.each(methods)('%s', async (method) => {
     await fuzz('never', method, (a) => any((handler as unknown as Record<string, unknown>)[method]).apply(handler, a));
-  });
+  }, TIMEOUT_MS);
   it('constructor: set-up errors only', async () => {
     await fuzz('setup', 'new AgentTimingCallbackHandler', (a) => new AgentTimingCallbackHandler(a[0] as never));
-  });
+  }, TIMEOUT_MS);
 });
