@@ -1,4 +1,4 @@
-import { getDropCounts } from './internal/diag';
+import { getDropCounts, suppressedDiagCount } from './internal/diag';
 import { agentLabelCount } from './otel/label-limiter';
 import { executionRegistry } from './timing/execution-registry';
 
@@ -9,8 +9,12 @@ export interface AgentTimingHealth {
   executionsStarted: number;
   executionsCompleted: number;
   executionsInFlight: number;
-  /** Executions evicted because they were never completed. */
+  /** Executions evicted because they were never completed (by age or by count). */
   evictedExecutions: number;
+  /** Of evictedExecutions, those evicted because maxExecutionsInFlight were in flight. */
+  evictedByCount: number;
+  /** agent-timing diag lines suppressed by the rate limit (see docs/reliability.md). */
+  suppressedDiagLines: number;
   /** Distinct agent-name label values in use by the histograms (capped by maxAgentNames + 1). */
   agentLabelValues: number;
 }
@@ -22,6 +26,8 @@ export function getAgentTimingHealth(): AgentTimingHealth {
     executionsCompleted: executionRegistry.completedCount,
     executionsInFlight: executionRegistry.size,
     evictedExecutions: executionRegistry.evictedCount,
+    evictedByCount: executionRegistry.evictedByCount,
+    suppressedDiagLines: suppressedDiagCount(),
     agentLabelValues: agentLabelCount(),
   };
 }

@@ -45,7 +45,14 @@ export function withExecution<T>(
     return Promise.resolve(undefined as Awaited<T>);
   }
   const o = options !== null && typeof options === 'object' ? options : {};
-  const collector = new EnhancedExecutionTimingCollector({ ...o, agentName });
+  let collectorOptions: WithExecutionOptions & { agentName: string };
+  try {
+    collectorOptions = { ...o, agentName };
+  } catch {
+    reportDrop('unreadable-option', 'withExecution() options could not be read (a getter or proxy threw); they were ignored');
+    collectorOptions = { agentName };
+  }
+  const collector = new EnhancedExecutionTimingCollector(collectorOptions);
   const finish = (failed: boolean, error: unknown): void => {
     if (!collector.completed) collector.complete({ success: !failed, error });
   };

@@ -95,6 +95,15 @@ function reading(input: Record<string, unknown>, key: string): number | undefine
  * Never throws.
  */
 export function recordResourceMetrics(input: ResourceMetricsInput, options?: RecordResourceMetricsOptions): void {
+  try {
+    record(input, options);
+  } catch {
+    // Options or readings whose getters or proxy traps throw.
+    reportDrop('invalid-resource-reading', 'recordResourceMetrics() could not read its arguments (a getter or proxy threw); they were dropped');
+  }
+}
+
+function record(input: ResourceMetricsInput, options: RecordResourceMetricsOptions | undefined): void {
   if (input === null || typeof input !== 'object') {
     reportDrop('invalid-resource-reading', 'recordResourceMetrics() needs an object such as { cpuPercent, memoryMb }; it was dropped');
     return;

@@ -2,11 +2,13 @@ import type { Meter, Tracer } from '@opentelemetry/api';
 import { getGlobalAggregator } from '../aggregation/global-aggregator';
 import type { MetricsAggregator } from '../aggregation/metrics-aggregator';
 import { componentLogger, reportDrop } from '../internal/diag';
+import { describeForLog } from '../internal/sanitize';
 import { EnhancedExecutionTimingCollector } from '../timing/collector';
 import type { TimingBreakdown } from '../timing/timing-breakdown';
 import { contextAttributes, runIdOf } from './internal/context-attributes';
 import { recordResourceMetrics, type ResourceMetricsInput } from './resource-metrics';
 import type { ExecutionContext, ExecutionResult } from './types';
+import { optionsSnapshot } from '../internal/guard';
 
 /** Options of SupervisorObservability. */
 export interface SupervisorObservabilityOptions {
@@ -24,10 +26,15 @@ export interface SupervisorObservabilityOptions {
 
 const log = componentLogger('supervisor');
 
+/** A run id as it appears in diag lines: a string as is (diag bounds and redacts it), anything else by its type. */
+function runLabel(runId: unknown): string {
+  return typeof runId === 'string' ? runId : describeForLog(runId);
+}
+
 function positiveInteger(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`agent-timing: ${name} must be a positive integer, got ${String(value)}`);
+    throw new RangeError(`agent-timing: ${name} must be a positive integer, got ${describeForLog(value)}`);
   }
   return value;
 }
@@ -51,8 +58,9 @@ export class SupervisorObservability {
   private readonly tracer: Tracer | undefined;
   private readonly meter: Meter | undefined;
 
-  constructor(options: SupervisorObservabilityOptions = {}) {
-    if (options === null || typeof options !== 'object') throw new TypeError('agent-timing: SupervisorObservability options must be an object');
+  constructor(supplied: SupervisorObservabilityOptions = {}) {
+    if (supplied === null || typeof supplied !== 'object') throw new TypeError('agent-timing: SupervisorObservability options must be an object');
+    const options = optionsSnapshot<SupervisorObservabilityOptions>('new SupervisorObservability()', supplied) ?? {};
     const agg = options.aggregator;
     if (agg !== undefined && (agg === null || typeof agg.addTimingBreakdown !== 'function' || typeof agg.addMetric !== 'function')) {
       throw new TypeError('agent-timing: aggregator must be a MetricsAggregator');
@@ -77,11 +85,11 @@ export class SupervisorObservability {
       return;
     }
     if (this.runs.has(runId)) {
-      reportDrop('supervisor-duplicate-run', `startWorkflowTrace(): run ${runId} is already in flight; the call was ignored`);
+      reportDrop('supervisor-duplicate-run', `startWorkflowTrace(): run ${runLabel(runId)} is already in flight; the call was ignored`);
       return;
     }
     if (this.runs.size >= this.maxRuns) {
-      reportDrop('supervisor-run-limit', `more than ${this.maxRuns} workflow runs in flight; run ${runId} is not traced (raise maxConcurrentRuns)`);
+      reportDrop('supervisor-run-limit', `more than ${this.maxRuns} workflow runs in flight; run ${runLabel(runId)} is not traced (raise maxConcurrentRuns)`);
       return;
     }
     let agentName: unknown;
@@ -101,7 +109,7 @@ export class SupervisorObservability {
       workflow: true,
     });
     this.runs.set(runId, collector);
-    log.debug(`workflow run ${runId} started`);
+    log.debug(`workflow run ${runLabel(runId)} started`);
   }
 
   /** Starts a phase of the run (nested under the run's phase running now, if any). */
@@ -126,7 +134,7 @@ export class SupervisorObservability {
     if (collector) return collector.getBreakdown();
     const done = this.completed.get(runId);
     if (done) return done;
-    reportDrop('supervisor-unknown-run', `getTimingBreakdown(): no run ${String(runId)} (never started, or completed long ago)`);
+    reportDrop('supervisor-unknown-run', `getTimingBreakdown(): no run ${runLabel(runId)} (never started, or completed long ago)`);
     return undefined;
   }
 
@@ -157,7 +165,7 @@ export class SupervisorObservability {
     }
     const breakdown = collector.complete({ success: success && error === undefined, error });
     this.remember(runId, breakdown);
-    log.debug(`workflow run ${runId} completed in ${breakdown.totalMs.toFixed(1)} ms (${breakdown.outcome ?? 'success'})`);
+    log.debug(`workflow run ${runLabel(runId)} completed in ${breakdown.totalMs.toFixed(1)} ms (${breakdown.outcome ?? 'success'})`);
     return breakdown;
   }
 
@@ -177,6 +185,10 @@ export class SupervisorObservability {
    * an unknown or completed run, fn still runs (untimed).
    */
   runInWorkflow<T>(runId: string, fn: () => T): T {
+    if (typeof fn !== 'function') {
+      reportDrop('run-in-workflow-not-a-function', 'runInWorkflow(runId, fn) needs a function; nothing was run');
+      return undefined as T;
+    }
     const collector = this.live(runId, 'runInWorkflow');
     return collector ? collector.runInContext(fn) : fn();
   }
@@ -185,11 +197,11 @@ export class SupervisorObservability {
     const collector = typeof runId === 'string' ? this.runs.get(runId) : undefined;
     if (collector) return collector;
     if (typeof runId === 'string' && this.completed.has(runId)) {
-      reportDrop('supervisor-completed-run', `${method}(): run ${runId} already completed; the call was ignored`);
+      reportDrop('supervisor-completed-run', `${method}(): run ${runLabel(runId)} already completed; the call was ignored`);
     } else {
-      reportDrop('supervisor-unknown-run', `${method}(): no run ${String(runId)} in flight (startWorkflowTrace() first); the call was ignored`);
+      reportDrop('supervisor-unknown-run', `${method}(): no run ${runLabel(runId)} in flight (startWorkflowTrace() first); the call was ignored`);
     }
-    log.debug(`${method}() for run ${String(runId)} which is not in flight`);
+    log.debug(`${method}() for run ${runLabel(runId)} which is not in flight`);
     return undefined;
   }
 

@@ -1,4 +1,5 @@
 import { addToCount, reportDrop } from '../internal/diag';
+import { describeError, describeForLog, isSanitizedMetadata, metadataCopy } from '../internal/sanitize';
 import type { TimingBreakdown } from '../timing/timing-breakdown';
 import { AggregationWindow, MetricType, TIME_METRIC_TYPES, type PerformanceMetric } from '../types/metric-type';
 import { toAggregatedMetrics, type AggregatedMetrics } from './aggregated-metrics';
@@ -15,6 +16,7 @@ import { FINE_SLOT_MS, windowStart, windowToMs } from './slot-layout';
 import { SlotClock } from './slot-clock';
 import { sloCountsOf, type SloCounts } from './slo-counts';
 import { changePercent, classifyTrend, type Trend, type TrendDetail, type TrendThresholds } from './trend';
+import { readingInput } from '../internal/guard';
 
 export type { MetricsAggregatorOptions } from './aggregator-options';
 export type { SloCounts } from './slo-counts';
@@ -88,7 +90,7 @@ export class MetricsAggregator {
   private readonly trackAllIdentities: boolean;
 
   constructor(options?: MetricsAggregatorOptions) {
-    this.opts = resolveAggregatorOptions(options);
+    this.opts = readingInput('new MetricsAggregator()', () => resolveAggregatorOptions(options));
     this.settings = { relativeAccuracy: this.opts.relativeAccuracy, maxBins: this.opts.maxBinsPerSlot };
     this.futureFineSlots = Math.ceil(this.opts.maxFutureSkewMs / FINE_SLOT_MS);
     this.clock = new SlotClock(this.opts.retentionSlots);
@@ -205,7 +207,7 @@ export class MetricsAggregator {
    */
   getBottlenecks(thresholdPercentile = 95, options: BottleneckOptions = {}): Bottleneck[] {
     if (typeof thresholdPercentile !== 'number' || !(thresholdPercentile > 0 && thresholdPercentile <= 100)) {
-      throw new RangeError(`agent-timing: thresholdPercentile must be a number in (0, 100], got ${String(thresholdPercentile)}`);
+      throw new RangeError(`agent-timing: thresholdPercentile must be a number in (0, 100], got ${describeForLog(thresholdPercentile)}`);
     }
     const window = options.window ?? AggregationWindow.HOUR;
     const from = this.startOf(window);
@@ -236,7 +238,7 @@ export class MetricsAggregator {
     const out: Record<string, SloCounts> = {};
     for (const [key, threshold] of Object.entries(thresholds ?? {})) {
       if (typeof threshold !== 'number' || !(threshold >= 0) || threshold === Infinity) {
-        throw new RangeError(`agent-timing: SLO threshold for "${key}" must be a finite number ≥ 0, got ${String(threshold)}`);
+        throw new RangeError(`agent-timing: SLO threshold for "${key}" must be a finite number ≥ 0, got ${describeForLog(threshold)}`);
       }
       const series = this.seriesOf(key);
       const counts = series && sloCountsOf(series.query(from, Infinity, this.clock), threshold);
@@ -319,17 +321,17 @@ export class MetricsAggregator {
     }
     const typeIndex = TYPE_INDEX.get(m.metricType);
     if (typeIndex === undefined) {
-      reportDrop('aggregator-unknown-metric-type', `addMetric() with unknown metricType ${JSON.stringify(String(m.metricType))} was dropped`);
+      reportDrop('aggregator-unknown-metric-type', `addMetric() with unknown metricType ${describeForLog(m.metricType)} was dropped`);
       return;
     }
     const value = m.value;
     if (!validDuration(value)) {
-      reportDrop('aggregator-invalid-value', `addMetric() value must be a number from 0 to 1e12, got ${String(value)}; it was dropped`);
+      reportDrop('aggregator-invalid-value', `addMetric() value must be a number from 0 to 1e12, got ${describeForLog(value)}; it was dropped`);
       return;
     }
     const t = m.timestamp;
     if (typeof t !== 'number' || !Number.isFinite(t)) {
-      reportDrop('aggregator-invalid-timestamp', `addMetric() timestamp must be finite epoch ms, got ${String(t)}; it was dropped`);
+      reportDrop('aggregator-invalid-timestamp', `addMetric() timestamp must be finite epoch ms, got ${describeForLog(t)}; it was dropped`);
       return;
     }
     if (!this.admit(t)) return;
@@ -343,7 +345,10 @@ export class MetricsAggregator {
       return;
     }
     const agentName = typeof m.agentName === 'string' ? m.agentName : undefined;
-    const metadata = m.metadata !== null && typeof m.metadata === 'object' ? m.metadata : undefined;
+    const raw = m.metadata;
+    // Bounded and redacted before it is kept: the caller's object may be huge, hold secrets at any
+    // depth, or change after this call. Collectors' metric metadata is copied already.
+    const metadata = raw !== null && typeof raw === 'object' ? (isSanitizedMetadata(raw) ? raw : metadataCopy(raw)) : undefined;
     this.record(typeIndex, value, t, executionId, agentName, metadata);
   }
 
@@ -354,7 +359,7 @@ export class MetricsAggregator {
     }
     const total = b.totalMs;
     if (!isDuration(total)) {
-      reportDrop('aggregator-invalid-breakdown', `addTimingBreakdown() totalMs must be a finite number ≥ 0, got ${String(total)}; the breakdown was dropped`);
+      reportDrop('aggregator-invalid-breakdown', `addTimingBreakdown() totalMs must be a finite number ≥ 0, got ${describeForLog(total)}; the breakdown was dropped`);
       return;
     }
     const executionId = typeof b.executionId === 'string' && b.executionId !== '' ? b.executionId : undefined;
@@ -474,9 +479,5 @@ export class MetricsAggregator {
 }
 
 function errorText(err: unknown): string {
-  try {
-    return err instanceof Error ? err.message : String(err);
-  } catch {
-    return 'unprintable error';
-  }
+  return describeError(err);
 }

@@ -1,3 +1,4 @@
+import { describeForLog } from '../internal/sanitize';
 import { AggregationWindow } from '../types/metric-type';
 
 /**
@@ -48,7 +49,7 @@ export function windowGranularityMs(windowMs: number): number {
 export function windowToMs(window: AggregationWindow | number): number {
   if (typeof window !== 'number' || !Number.isFinite(window) || window <= 0) {
     throw new RangeError(
-      `agent-timing: window must be an AggregationWindow (a positive number of seconds), got ${String(window)}`,
+      `agent-timing: window must be an AggregationWindow (a positive number of seconds), got ${describeForLog(window)}`,
     );
   }
   return window * 1000;

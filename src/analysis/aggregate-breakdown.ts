@@ -2,6 +2,7 @@ import type { AggregatedMetrics } from '../aggregation/aggregated-metrics';
 import { CATEGORY_FIELD, CATEGORY_METRIC_TYPE, PHASE_CATEGORIES } from '../timing/categories';
 import type { TimingBreakdownData } from '../timing/timing-breakdown';
 import { MetricType } from '../types/metric-type';
+import { readingInput } from '../internal/guard';
 
 /**
  * An "average execution" built from aggregates (e.g. getPerformanceSummary().currentMetrics), so
@@ -12,6 +13,10 @@ import { MetricType } from '../types/metric-type';
  * TOTAL_EXECUTION data.
  */
 export function averageBreakdown(aggregates: Record<string, AggregatedMetrics> | readonly AggregatedMetrics[]): TimingBreakdownData | undefined {
+  return readingInput('averageBreakdown()', () => average(aggregates));
+}
+
+function average(aggregates: Record<string, AggregatedMetrics> | readonly AggregatedMetrics[]): TimingBreakdownData | undefined {
   const byType = new Map<string, AggregatedMetrics>();
   const list = Array.isArray(aggregates) ? (aggregates as readonly AggregatedMetrics[]) : Object.values(aggregates ?? {});
   for (const a of list) if (a && typeof a === 'object' && typeof a.metricType === 'string') byType.set(a.metricType, a);

@@ -1,3 +1,4 @@
+import { describeForLog } from '../internal/sanitize';
 import type { AggregatedMetrics } from '../aggregation/aggregated-metrics';
 import type { MetricType, PerformanceMetric } from '../types/metric-type';
 import { groupByType, type Observation } from './metric-input';
@@ -56,13 +57,13 @@ export function detectAnomalies(metrics: readonly PerformanceMetric[], options: 
   const mode = options.mode ?? 'zscore';
   const minSamples = options.minSamples ?? 3;
   if (typeof zThreshold !== 'number' || !(zThreshold > 0) || zThreshold === Infinity) {
-    throw new RangeError(`agent-timing: zThreshold must be a finite number > 0, got ${String(zThreshold)}`);
+    throw new RangeError(`agent-timing: zThreshold must be a finite number > 0, got ${describeForLog(zThreshold)}`);
   }
   if (mode !== 'zscore' && mode !== 'robust') {
-    throw new RangeError(`agent-timing: mode must be 'zscore' or 'robust', got ${String(mode)}`);
+    throw new RangeError(`agent-timing: mode must be 'zscore' or 'robust', got ${describeForLog(mode)}`);
   }
   if (!Number.isInteger(minSamples) || minSamples < 2) {
-    throw new RangeError(`agent-timing: minSamples must be an integer ≥ 2, got ${String(minSamples)}`);
+    throw new RangeError(`agent-timing: minSamples must be an integer ≥ 2, got ${describeForLog(minSamples)}`);
   }
   if (options.baseline !== undefined && mode !== 'zscore') {
     throw new RangeError("agent-timing: a baseline gives mean and stdDev, so it works with mode 'zscore' only");

@@ -1,3 +1,4 @@
+import { describeForLog } from '../internal/sanitize';
 import type { AggregatedMetrics } from '../aggregation/aggregated-metrics';
 import { reportDrop } from '../internal/diag';
 import type { TimingBreakdown, TimingBreakdownData } from '../timing/timing-breakdown';
@@ -7,6 +8,7 @@ import { detectAnomalies, type Anomaly, type AnomalyOptions } from './anomaly-de
 import { categoryShares, efficiencyOf, type CategoryShare } from './breakdown-shares';
 import { DEFAULT_RECOMMENDATION_THRESHOLDS, recommend, type RecommendationThresholds } from './recommendations';
 import { complianceFromCounts, errorBudgetsFromCounts, sloCounts, type ErrorBudget, type SloCountSource } from './slo-compliance';
+import { readingInput } from '../internal/guard';
 
 /** Options of `new PerformanceAnalyzer(options)`. */
 export interface PerformanceAnalyzerOptions {
@@ -30,6 +32,24 @@ export interface SloOptions {
   window?: AggregationWindow;
 }
 
+function thresholdsOf(options: PerformanceAnalyzerOptions): RecommendationThresholds {
+  const o: PerformanceAnalyzerOptions = options !== null && typeof options === 'object' ? options : {};
+  const custom = o.recommendationThresholds ?? {};
+  for (const [key, v] of Object.entries(custom)) {
+    if (!(key in DEFAULT_RECOMMENDATION_THRESHOLDS)) {
+      throw new RangeError(`agent-timing: unknown recommendation threshold ${describeForLog(key)}; known: ${Object.keys(DEFAULT_RECOMMENDATION_THRESHOLDS).join(', ')}`);
+    }
+    if (typeof v !== 'number' || !(v >= 0) || v === Infinity) {
+      throw new RangeError(`agent-timing: recommendation threshold ${describeForLog(key)} must be a finite number ≥ 0, got ${describeForLog(v)}`);
+    }
+  }
+  return { ...DEFAULT_RECOMMENDATION_THRESHOLDS, ...custom };
+}
+
+function windowOf(options: SloOptions | undefined): AggregationWindow {
+  return (options !== null && typeof options === 'object' ? options.window : undefined) ?? AggregationWindow.HOUR;
+}
+
 /**
  * Turns breakdowns, metric lists and aggregates into findings: where an execution's time went and
  * what to do about it, which observations are anomalous, and how SLOs are doing. Works on
@@ -40,16 +60,7 @@ export class PerformanceAnalyzer {
   private readonly thresholds: RecommendationThresholds;
 
   constructor(options: PerformanceAnalyzerOptions = {}) {
-    const custom = options.recommendationThresholds ?? {};
-    for (const [key, v] of Object.entries(custom)) {
-      if (!(key in DEFAULT_RECOMMENDATION_THRESHOLDS)) {
-        throw new RangeError(`agent-timing: unknown recommendation threshold "${key}"; known: ${Object.keys(DEFAULT_RECOMMENDATION_THRESHOLDS).join(', ')}`);
-      }
-      if (typeof v !== 'number' || !(v >= 0) || v === Infinity) {
-        throw new RangeError(`agent-timing: recommendation threshold ${key} must be a finite number ≥ 0, got ${String(v)}`);
-      }
-    }
-    this.thresholds = { ...DEFAULT_RECOMMENDATION_THRESHOLDS, ...custom };
+    this.thresholds = readingInput('new PerformanceAnalyzer()', () => thresholdsOf(options));
   }
 
   /** Efficiency score, categories by share of total (with ms and percent), and recommendations. */
@@ -58,12 +69,14 @@ export class PerformanceAnalyzer {
       reportDrop('analysis-invalid-input', 'analyzeTimingBreakdown() needs a TimingBreakdown; got something else, analysed as empty');
       return { efficiencyScore: 100, bottlenecks: [], recommendations: [] };
     }
-    const shares = categoryShares(breakdown);
-    return {
-      efficiencyScore: efficiencyOf(breakdown),
-      bottlenecks: shares,
-      recommendations: recommend(breakdown, shares, this.thresholds),
-    };
+    return readingInput('analyzeTimingBreakdown()', () => {
+      const shares = categoryShares(breakdown);
+      return {
+        efficiencyScore: efficiencyOf(breakdown),
+        bottlenecks: shares,
+        recommendations: recommend(breakdown, shares, this.thresholds),
+      };
+    });
   }
 
   /**
@@ -77,7 +90,7 @@ export class PerformanceAnalyzer {
 
   /** Anomalous observations per MetricType (z-score, or robust median/MAD), most extreme first. */
   detectAnomalies(metrics: readonly PerformanceMetric[], options?: AnomalyOptions): Anomaly[] {
-    return detectAnomalies(metrics, options);
+    return readingInput('detectAnomalies()', () => detectAnomalies(metrics, options));
   }
 
   /**
@@ -90,7 +103,7 @@ export class PerformanceAnalyzer {
     sloThresholds: Record<string, number>,
     options: SloOptions = {},
   ): Record<string, number> {
-    return complianceFromCounts(sloCounts(metrics, sloThresholds, options.window ?? AggregationWindow.HOUR));
+    return readingInput('calculateSloCompliance()', () => complianceFromCounts(sloCounts(metrics, sloThresholds, windowOf(options))));
   }
 
   /**
@@ -103,6 +116,6 @@ export class PerformanceAnalyzer {
     targetPercent: number,
     options: SloOptions = {},
   ): Record<string, ErrorBudget> {
-    return errorBudgetsFromCounts(sloCounts(metrics, sloThresholds, options.window ?? AggregationWindow.HOUR), targetPercent);
+    return readingInput('calculateErrorBudget()', () => errorBudgetsFromCounts(sloCounts(metrics, sloThresholds, windowOf(options)), targetPercent));
   }
 }

@@ -1,3 +1,4 @@
+import { describeForLog } from '../internal/sanitize';
 import type { SloCounts } from '../aggregation/slo-counts';
 import { AggregationWindow, isMetricType, type PerformanceMetric } from '../types/metric-type';
 import { groupByType } from './metric-input';
@@ -65,7 +66,7 @@ export function complianceFromCounts(counts: Record<string, SloCounts>): Record<
 export function errorBudgetsFromCounts(counts: Record<string, SloCounts>, targetPercent: number): Record<string, ErrorBudget> {
   if (typeof targetPercent !== 'number' || !(targetPercent > 0 && targetPercent < 100)) {
     throw new RangeError(
-      `agent-timing: targetPercent must be a number strictly between 0 and 100 (e.g. 99; a 100 % target has no budget), got ${String(targetPercent)}`,
+      `agent-timing: targetPercent must be a number strictly between 0 and 100 (e.g. 99; a 100 % target has no budget), got ${describeForLog(targetPercent)}`,
     );
   }
   const out: Record<string, ErrorBudget> = {};
@@ -96,7 +97,7 @@ function validateThresholds(thresholds: Record<string, number>): void {
   }
   for (const [key, t] of Object.entries(thresholds)) {
     if (typeof t !== 'number' || !(t >= 0) || t === Infinity) {
-      throw new RangeError(`agent-timing: SLO threshold for "${key}" must be a finite number ≥ 0, got ${String(t)}`);
+      throw new RangeError(`agent-timing: SLO threshold for "${key}" must be a finite number ≥ 0, got ${describeForLog(t)}`);
     }
   }
 }

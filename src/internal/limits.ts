@@ -14,10 +14,14 @@ export interface Limits {
   maxAttributeLength: number;
   /** Most metadata keys turned into attributes per phase. */
   maxMetadataKeys: number;
+  /** Most characters (keys and string values together) one metric's metadata copy keeps. */
+  maxMetadataChars: number;
   /** Longest phase or agent name kept, in characters (longer ones are truncated). */
   maxNameLength: number;
   /** An execution never completed is evicted after this many ms. */
   abandonAfterMs: number;
+  /** Most executions in flight at once; starting one more evicts the oldest (counted). */
+  maxExecutionsInFlight: number;
   /** Most distinct agent names used as metric label values. */
   maxAgentNames: number;
   /** True when OTEL_SDK_DISABLED=true or startAgentTelemetry({ disabled: true }): no spans, no instruments. */
@@ -34,8 +38,10 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxPhaseNamesPerExecution: 1_000,
   maxAttributeLength: 1_024,
   maxMetadataKeys: 32,
+  maxMetadataChars: 8_192,
   maxNameLength: 256,
   abandonAfterMs: 600_000,
+  maxExecutionsInFlight: 10_000,
   maxAgentNames: 100,
   disabled: false,
 });

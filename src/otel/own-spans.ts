@@ -11,6 +11,7 @@ import {
 } from '@opentelemetry/api';
 import { SCOPE_NAME, ATTR_PHASE_CATEGORY, ATTR_PHASE_KIND } from './names';
 import { ATTR_ERROR_TYPE, ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_TOOL_NAME, GEN_AI_OPERATION_EXECUTE_TOOL } from './semconv';
+import { redactExceptionText } from '../internal/redaction';
 import { metadataToAttributes, truncate } from '../internal/sanitize';
 import type { PhaseCategory } from '../timing/categories';
 import { VERSION } from '../version';
@@ -138,12 +139,12 @@ export function markSpanError(span: Span | undefined, error: unknown): void {
     const name: unknown = isError ? error.name : undefined;
     const text: unknown = isError ? error.message : error;
     const type = typeof name === 'string' && name ? name : isError || typeof error === 'string' ? 'Error' : '_OTHER';
-    const message = typeof text === 'string' ? text : undefined;
+    const message = typeof text === 'string' ? redactExceptionText(truncate(text)) : undefined;
     span.setStatus({ code: ERROR, message: message === undefined ? undefined : truncate(message) });
     span.setAttribute(ATTR_ERROR_TYPE, truncate(type, 256));
     // A bounded copy: the SDK does not cut event attributes, and an error may carry megabytes.
     if (isError) {
-      const stack = typeof error.stack === 'string' ? truncate(error.stack) : undefined;
+      const stack = typeof error.stack === 'string' ? redactExceptionText(truncate(error.stack)) : undefined;
       const code: unknown = (error as { code?: unknown }).code;
       span.recordException({
         code: typeof code === 'string' || typeof code === 'number' ? truncate(String(code), 256) : undefined,

@@ -2,6 +2,7 @@ import type { BreakdownSink } from '../timing/completion';
 import type { RedactionOptions } from '../internal/redaction';
 import { resolveMetricsEndpointOptions } from './metrics-endpoint-config';
 import type { MetricsEndpointConfig } from './metrics-endpoint';
+import { describeForLog } from '../internal/sanitize';
 import type { AgentTelemetryOptions, OtlpTraceOptions } from './telemetry-options';
 import { validateSloThresholds } from './views';
 
@@ -13,6 +14,7 @@ export interface ResolvedTelemetryConfig {
   sloThresholdsMs: Record<string, number>;
   aggregator: BreakdownSink | boolean;
   abandonAfterMs: number;
+  maxExecutionsInFlight: number;
   maxAgentNames: number;
   maxAttributeLength: number;
   redaction: RedactionOptions;
@@ -22,13 +24,13 @@ export interface ResolvedTelemetryConfig {
 }
 
 const KNOWN_OPTIONS = new Set([
-  'serviceName', 'resource', 'prometheus', 'otlp', 'sampler', 'sloThresholdsMs', 'aggregator', 'abandonAfterMs',
+  'serviceName', 'resource', 'prometheus', 'otlp', 'sampler', 'sloThresholdsMs', 'aggregator', 'abandonAfterMs', 'maxExecutionsInFlight',
   'maxAgentNames', 'redaction', 'maxAttributeLength', 'instrumentations', 'spanProcessors', 'shutdownTimeoutMillis', 'registerGlobal', 'disabled',
   'classificationRules',
 ]);
 
 function fail(option: string, expected: string, got: unknown): never {
-  throw new TypeError(`agent-timing: startAgentTelemetry option ${option} must be ${expected}, got ${JSON.stringify(got) ?? String(got)}`);
+  throw new TypeError(`agent-timing: startAgentTelemetry option ${option} must be ${expected}, got ${describeForLog(got)}`);
 }
 
 function positive(option: string, value: unknown, fallback: number, integer = false): number {
@@ -103,6 +105,7 @@ export function resolveTelemetryOptions(options: AgentTelemetryOptions): Resolve
     sloThresholdsMs: { ...(options.sloThresholdsMs ?? {}) },
     aggregator,
     abandonAfterMs: positive('abandonAfterMs', options.abandonAfterMs, 600_000),
+    maxExecutionsInFlight: positive('maxExecutionsInFlight', options.maxExecutionsInFlight, 10_000, true),
     maxAgentNames: positive('maxAgentNames', options.maxAgentNames, 100, true),
     maxAttributeLength: positive('maxAttributeLength', options.maxAttributeLength, 1024, true),
     redaction: options.redaction ?? {},

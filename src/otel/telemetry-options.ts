@@ -67,6 +67,9 @@ export interface AgentTelemetryOptions {
   aggregator?: MetricsAggregator | boolean;
   /** An execution never completed is evicted after this many ms, with one diag warning. Default 600 000. */
   abandonAfterMs?: number;
+  /** Most executions in flight at once; starting one more evicts the oldest (ends its spans, counted in
+   *  getAgentTimingHealth().evictedExecutions). Bounds memory by count as abandonAfterMs does by time. Default 10 000. */
+  maxExecutionsInFlight?: number;
   /** Most distinct agent names used as metric label values; more become `_other`. Default 100. */
   maxAgentNames?: number;
   /** Redaction of phase metadata before it becomes span attributes. */

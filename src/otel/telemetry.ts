@@ -15,10 +15,11 @@ import { registerInstrumentations, type Instrumentation } from '@opentelemetry/i
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { defaultResource, detectResources, envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { loggingErrorHandler, setGlobalErrorHandler } from '@opentelemetry/core';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { getGlobalAggregator } from '../aggregation/global-aggregator';
-import { componentLogger } from '../internal/diag';
+import { componentLogger, flushDiagSummaries } from '../internal/diag';
 import { limits, resetLimits } from '../internal/limits';
 import { configureRedaction } from '../internal/redaction';
 import { executionRegistry } from '../timing/execution-registry';
@@ -27,6 +28,7 @@ import { BreakdownSpanProcessor } from './breakdown-span-processor';
 import { SpanClassifier } from './classification';
 import { OpenAIStreamInstrumentation } from './openai-stream-instrumentation';
 import { exportAgent } from './export-agent';
+import { resetLabels } from './label-limiter';
 import { ExecutionHistogramProducer } from './histogram-producer';
 import { currentBucketPlan, setHistogramProducer, setInstrumentSloThresholds } from './instruments';
 import { serveMetrics, type MetricsEndpoint, type MetricsEndpointStatus } from './metrics-endpoint';
@@ -37,6 +39,8 @@ import { resolveTelemetryOptions } from './telemetry-config';
 import { agentTimingViews } from './views';
 
 const log = componentLogger('telemetry');
+/** Background errors of the SDK (a failed span export, for one) reported through OTel's globalErrorHandler. */
+const exportLog = componentLogger('export');
 
 /** What startAgentTelemetry() returns. */
 export interface AgentTelemetry {
@@ -124,6 +128,7 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
 
   limits.disabled = false;
   limits.abandonAfterMs = cfg.abandonAfterMs;
+  limits.maxExecutionsInFlight = cfg.maxExecutionsInFlight;
   limits.maxAgentNames = cfg.maxAgentNames;
   limits.maxAttributeLength = cfg.maxAttributeLength;
   executionRegistry.reschedule();
@@ -181,6 +186,9 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
   });
 
   if (cfg.registerGlobal) {
+    // The OTLP exporter reports every failed export here; a backend down for minutes would
+    // otherwise log ~10 errors a second. Ours is rate-limited, truncated and redacted.
+    setGlobalErrorHandler((err) => exportLog.error('an OpenTelemetry background operation failed (for example a span export)', err));
     tracerProvider.register();
     if (!metrics.setGlobalMeterProvider(meterProvider)) {
       log.error('a global MeterProvider is already registered; agent-timing histograms go to that one');
@@ -216,6 +224,7 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
         // An export still hanging after the timeout is abandoned, so nothing keeps the process up.
         otlpAgent?.close();
         if (cfg.registerGlobal) {
+          setGlobalErrorHandler(loggingErrorHandler());
           trace.disable();
           metrics.disable();
           context.disable();
@@ -224,6 +233,9 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
         setHistogramProducer(undefined);
         resetLimits();
         configureRedaction();
+        // The agent-name label budget belonged to this telemetry: a later one starts with a full budget.
+        resetLabels();
+        flushDiagSummaries();
         executionRegistry.reschedule();
         executionRegistry.releaseAnchor();
         if (active === handle) active = undefined;

@@ -1,4 +1,4 @@
-import { context, trace, type Attributes, type Context, type Meter, type Span, type Tracer } from '@opentelemetry/api';
+import { context, createContextKey, trace, type Attributes, type Context, type Meter, type Span, type Tracer } from '@opentelemetry/api';
 import { epochNow, monotonicNow, toMonotonic } from '../internal/clock';
 import { reportDrop } from '../internal/diag';
 import { randomExecutionId } from '../internal/execution-id';
@@ -117,7 +117,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     this.agentName = name ?? 'unknown';
     this.meter = o.meter;
     this.sink = o.aggregator;
-    this.parentContext = o.parentContext ?? context.active();
+    this.parentContext = o.parentContext !== undefined && usableContext(o.parentContext) ? o.parentContext : context.active();
     const startMs = monotonicNow();
     let rootSpan;
     if (!limits.disabled) {
@@ -154,8 +154,17 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
    * (such a phase stays off the implicit nesting stack, so concurrent siblings never nest).
    */
   startPhase(name: string, metadata?: Record<string, unknown>, options?: StartPhaseOptions): PhaseTimer {
-    const parent = options?.parent;
-    if (parent === undefined) return this.begin(name, metadata, IntervalKind.Phase, undefined, options?.detached !== true);
+    let parent: PhaseTimer | null | undefined;
+    let detached = false;
+    if (options !== undefined) {
+      try {
+        parent = options?.parent;
+        detached = options?.detached === true;
+      } catch {
+        reportDrop('unreadable-option', 'startPhase() options could not be read (a getter or proxy threw); they were ignored');
+      }
+    }
+    if (parent === undefined) return this.begin(name, metadata, IntervalKind.Phase, undefined, !detached);
     if (parent === null) return this.begin(name, metadata, IntervalKind.Phase, undefined, false, this.state.root);
     if (!(parent instanceof PhaseTimer) || parent.owner !== this || !parent.running) {
       reportDrop('invalid-parent-phase', 'startPhase() parent must be a running timer of the same execution; nesting by context instead');
@@ -279,6 +288,10 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
    * other instrumentations' spans), without starting a phase.
    */
   runInContext<T>(fn: () => T): T {
+    if (typeof fn !== 'function') {
+      reportDrop('run-in-context-not-a-function', 'runInContext(fn) needs a function; nothing was run');
+      return undefined as T;
+    }
     const scope: ExecutionScope = { owner: this, state: this.state, interval: undefined };
     return runInScope(scope, this.contextOf(undefined), fn);
   }
@@ -600,6 +613,23 @@ function readOptions(options: unknown): ExecutionTimingCollectorOptions {
     aggregator: readOption(from, 'aggregator') as BreakdownSink | undefined,
     workflow: readOption(from, 'workflow') as boolean | undefined,
   } satisfies Record<keyof ExecutionTimingCollectorOptions, unknown>;
+}
+
+const CONTEXT_PROBE = createContextKey('agent-timing parentContext probe');
+
+/** True when a parentContext option behaves as an OpenTelemetry Context (else it is ignored, counted). */
+function usableContext(ctx: unknown): ctx is Context {
+  try {
+    const c = ctx as Context;
+    if (typeof c.getValue === 'function' && typeof c.setValue === 'function' && typeof c.deleteValue === 'function') {
+      c.setValue(CONTEXT_PROBE, true).getValue(CONTEXT_PROBE);
+      return true;
+    }
+  } catch {
+    // a hostile object posing as a Context
+  }
+  reportDrop('invalid-parent-context', 'collector option parentContext is not an OpenTelemetry Context; the active context is used');
+  return false;
 }
 
 /** options[key], undefined for null or when reading it throws (counted). */

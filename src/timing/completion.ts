@@ -1,4 +1,5 @@
-import { componentLogger } from '../internal/diag';
+import { componentLogger, reportDrop } from '../internal/diag';
+import { describeForLog } from '../internal/sanitize';
 import type { PerformanceMetric } from '../types/metric-type';
 import type { TimingBreakdown } from './timing-breakdown';
 
@@ -15,6 +16,10 @@ const log = componentLogger('completion');
 
 /** Subscribes to every completed execution in the process; returns the unsubscribe function. */
 export function onExecutionComplete(listener: Listener): () => void {
+  if (typeof listener !== 'function') {
+    reportDrop('listener-not-a-function', `onExecutionComplete() needs a function, got ${describeForLog(listener)}; nothing was subscribed`);
+    return () => false;
+  }
   listeners.add(listener);
   return () => listeners.delete(listener);
 }

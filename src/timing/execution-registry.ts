@@ -27,7 +27,9 @@ const ANCHOR_MAX_METRICS = 16;
  * The executions in flight in this process, oldest first. It exists for one reason: an execution
  * that is never completed must not hold memory (or spans) forever. Sweeps run lazily when new
  * executions start and on an unref()'d timer, evicting every execution older than
- * limits.abandonAfterMs, with one diag warning and a counter.
+ * limits.abandonAfterMs, with one diag warning and a counter; and at most
+ * limits.maxExecutionsInFlight are held (the oldest is evicted to admit a new one), so a burst
+ * of abandoned executions is bounded by count before the time limit reaches them.
  */
 class ExecutionRegistry {
   private readonly inFlight = new Set<Evictable>();
@@ -45,10 +47,14 @@ class ExecutionRegistry {
    */
   private anchor: Evictable | undefined;
   evictedCount = 0;
+  /** Of evictedCount, those evicted because maxExecutionsInFlight was reached. */
+  evictedByCount = 0;
+  private warnedCount = false;
   startedCount = 0;
   completedCount = 0;
 
   add(e: Evictable): void {
+    if (this.inFlight.size >= limits.maxExecutionsInFlight) this.evictOldest();
     this.inFlight.add(e);
     this.startedCount++;
     const now = e.state.startMs;
@@ -98,6 +104,34 @@ class ExecutionRegistry {
     return n;
   }
 
+  /**
+   * Bounded by count as well as time: at limits.maxExecutionsInFlight executions in flight, the
+   * oldest is evicted (its spans ended, marked abandoned) to admit the new one, with one diag
+   * warning and a count (getAgentTimingHealth().evictedExecutions).
+   */
+  private evictOldest(): void {
+    let n = 0;
+    for (const oldest of this.inFlight) {
+      if (this.inFlight.size < limits.maxExecutionsInFlight) break;
+      this.inFlight.delete(oldest);
+      try {
+        oldest.evict();
+      } catch {
+        // Eviction ends spans; nothing it does may break the host.
+      }
+      n++;
+    }
+    this.evictedCount += n;
+    this.evictedByCount += n;
+    if (!this.warnedCount) {
+      this.warnedCount = true;
+      log.warn(
+        `more than ${limits.maxExecutionsInFlight} executions in flight: the oldest was evicted; call complete() on every ` +
+          'collector or raise maxExecutionsInFlight (later evictions are only counted: getAgentTimingHealth().evictedExecutions)',
+      );
+    }
+  }
+
   private startTimer(): void {
     const every = Math.min(Math.max(limits.abandonAfterMs / 4, 10), 30_000);
     this.timer = setInterval(() => this.sweep(), every);
@@ -119,8 +153,8 @@ class ExecutionRegistry {
     this.inFlight.clear();
     this.anchor = undefined;
     this.stopTimer();
-    this.evictedCount = this.startedCount = this.completedCount = 0;
-    this.warned = false;
+    this.evictedCount = this.evictedByCount = this.startedCount = this.completedCount = 0;
+    this.warned = this.warnedCount = false;
     this.nextSweepAt = 0;
   }
 

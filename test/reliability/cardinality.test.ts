@@ -68,7 +68,11 @@ describe('cardinality: 10 000 phase names, 1 000 agent names', () => {
   });
 
   it('costs no memory for new names once the limit is reached', () => {
-    expect(r.heapAfterSecond - r.heapAfterFirst).toBeLessThan(4 * 1024 * 1024);
+    // The bound on cardinality is asserted by counts (agentLabelValues above, scrape bytes below);
+    // the heap figure only catches a gross leak. Its noise between two GC'd readings reached
+    // 5.7 MB on a loaded machine (issue 13), so the margin is 12 MB: a leak of ~1.5 KB per
+    // execution (10 000 in the round) would still cross it.
+    expect(r.heapAfterSecond - r.heapAfterFirst).toBeLessThan(12 * 1024 * 1024);
     expect(r.second.bytes).toBeLessThan(r.first.bytes * 1.01);
   });
 

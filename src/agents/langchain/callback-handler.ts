@@ -2,7 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import { monotonicNow } from '../../internal/clock';
 import { componentLogger, reportDrop } from '../../internal/diag';
-import { cleanName } from '../../internal/sanitize';
+import { cleanName, describeError } from '../../internal/sanitize';
 import { ATTR_RUN_ID } from '../../otel/names';
 import { EnhancedExecutionTimingCollector } from '../../timing/collector';
 import type { BreakdownSink } from '../../timing/completion';
@@ -12,6 +12,7 @@ import { chunkAttributes, recordChunkInterval } from '../internal/chunk-metrics'
 import { startNestedPhase, stopTimer } from '../internal/core-hooks';
 import { claimCell, emptyCell, fillCell, installRunContext, phaseContext, type RunCell } from './run-context';
 import { isVisibleToken } from '../internal/visible-text';
+import { optionsSnapshot, readingInput } from '../../internal/guard';
 
 /** Options of the LangChain.js callback handler. */
 export interface AgentTimingCallbackHandlerOptions {
@@ -266,7 +267,10 @@ export class AgentTimingCallbackHandler extends BaseCallbackHandler {
   constructor(options?: AgentTimingCallbackHandlerOptions) {
     super({ _awaitHandler: true });
     // copy() passes the handler itself: the copy shares the run table.
-    this.state = options instanceof AgentTimingCallbackHandler ? options.state : new HandlerState(options !== null && typeof options === 'object' ? options : {});
+    this.state =
+      readingInput('new AgentTimingCallbackHandler()', () => options instanceof AgentTimingCallbackHandler) && options instanceof AgentTimingCallbackHandler
+        ? options.state
+        : new HandlerState(optionsSnapshot<AgentTimingCallbackHandlerOptions>('new AgentTimingCallbackHandler()', options) ?? {});
     this.lc_prefer_streaming = this.state.preferStreaming;
     installRunContext();
   }
@@ -362,7 +366,7 @@ export class AgentTimingCallbackHandler extends BaseCallbackHandler {
     try {
       fn();
     } catch (err) {
-      reportDrop('langchain-handler-error', `the LangChain callback handler hit an error and skipped the event: ${String(err)}`);
+      reportDrop('langchain-handler-error', `the LangChain callback handler hit an error and skipped the event: ${describeError(err)}`);
     }
   }
 }
