@@ -115,3 +115,52 @@ describe('generateSloRules', () => {
     expect(() => validateSloRulesConfig(config)).toThrow(/^Invalid SLO config: /);
   });
 });
+
+describe('validateSloRulesConfig on hostile input', () => {
+  const base = () => ({ objectives: { database_query: { thresholdMs: 100, target: 99 } } });
+  const cyclic: Record<string, unknown> = base();
+  cyclic.self = cyclic;
+  const cyclicLabels: Record<string, unknown> = { team: 'a' };
+  cyclicLabels.loop = cyclicLabels;
+  const throwingGetter = { get objectives(): never { throw new Error('boom'); } };
+  const throwingProxy = new Proxy({}, { ownKeys: () => { throw new TypeError('trap'); } });
+
+  it.each([
+    ['a BigInt threshold', { objectives: { database_query: { thresholdMs: 100n, target: 99 } } }, /thresholdMs must be a finite number.*got 100n/],
+    ['a BigInt target', { objectives: { database_query: { thresholdMs: 100, target: 99n } } }, /target must be a percentage/],
+    ['a cyclic config', cyclic, /self is not a known field/],
+    ['cyclic alert labels', { ...base(), alertLabels: cyclicLabels }, /alertLabels\.loop must be a string/],
+    ['a getter that throws', throwingGetter, /could not be read: boom/],
+    ['a Proxy whose traps throw', throwingProxy, /could not be read: trap/],
+    ['a Symbol key', { ...base(), [Symbol('x')]: 1 }, /must not have Symbol keys/],
+    ['a Symbol value', { objectives: { database_query: { thresholdMs: Symbol('x'), target: 99 } } }, /got symbol/],
+    ['a function', () => 1, /\(the config\) must be an object/],
+    ['a template in a label value', { ...base(), alertLabels: { team: '{{ bad' } }, /alertLabels\.team must not contain "\{\{"/],
+    ['a query template in a label value', { ...base(), alertLabels: { team: '{{ query "up" }}' } }, /must not contain "\{\{" or "\}\}"/],
+    ['a closing delimiter', { ...base(), alertLabels: { team: 'x }}' } }, /must not contain/],
+    ['a huge label value', { ...base(), alertLabels: { team: 'x'.repeat(10_000) } }, /at most 256 characters/],
+    ['a huge key', { objectives: { ['k'.repeat(100_000)]: {} } }, /is not a latency MetricType/],
+  ])('turns %s into "Invalid SLO config: …"', (_what, config, message) => {
+    let thrown: unknown;
+    try {
+      validateSloRulesConfig(config);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown instanceof TypeError || thrown instanceof RangeError).toBe(true);
+    expect((thrown as Error).message).toMatch(/^Invalid SLO config: /);
+    expect((thrown as Error).message).toMatch(message);
+    expect((thrown as Error).message.length).toBeLessThan(400);
+    expect(() => generateSloRules(config)).toThrow(/^Invalid SLO config: /);
+  });
+
+  it('throws TypeError for wrong types and RangeError for values out of range', () => {
+    expect(() => validateSloRulesConfig({ objectives: { database_query: { thresholdMs: '1', target: 99 } } })).toThrow(TypeError);
+    expect(() => validateSloRulesConfig({ objectives: { database_query: { thresholdMs: -1, target: 99 } } })).toThrow(RangeError);
+  });
+
+  it('keeps label values without template delimiters, braces included', () => {
+    const config = validateSloRulesConfig({ ...base(), alertLabels: { team: 'agents {eu}', runbook: 'https://x/y?a=$1' } });
+    expect(config.alertLabels).toEqual({ team: 'agents {eu}', runbook: 'https://x/y?a=$1' });
+  });
+});
