@@ -322,7 +322,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     if (failed) markSpanError(root.span, error ?? 'execution failed');
     endSpan(root.span);
     executionRegistry.remove(this);
-    if (!limits.disabled) recordExecutionMetrics(b, failed ? 'error' : 'success', this.meter);
+    if (!limits.disabled) recordExecutionMetrics(b, failed ? 'error' : 'success', this.meter, this.state);
     if (this.sink) feedSink(this.sink, b, this._metrics);
     notifyExecutionComplete(b, this._metrics);
     return b;

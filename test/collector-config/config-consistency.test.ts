@@ -6,6 +6,7 @@ import {
   LABEL_CATEGORY,
   LABEL_OUTCOME,
   METRIC_EXECUTION_DURATION,
+  METRIC_OPERATION_DURATION,
   METRIC_PHASE_DURATION,
   METRIC_TTFT,
 } from '../../src/otel/names';
@@ -232,7 +233,7 @@ describe('Grafana provisioning', () => {
 
 describe('rule files', () => {
   it('use only the SDK\'s histograms and recorded series', () => {
-    const histograms = [METRIC_EXECUTION_DURATION, METRIC_PHASE_DURATION, METRIC_TTFT];
+    const histograms = [METRIC_EXECUTION_DURATION, METRIC_PHASE_DURATION, METRIC_TTFT, METRIC_OPERATION_DURATION];
     const allowed = new Set([
       ...histograms.flatMap((h) => ['_bucket', '_sum', '_count'].map((s) => h + s)),
       ...allRules().flatMap((r) => (r.record ? [r.record] : [])),

@@ -74,15 +74,16 @@ describe('generateSloRules', () => {
     }
     // The objective and its budget are written without binary noise.
     expect(rules.find((r) => r.record === recordName.sloObjective() && r.labels?.slo === 'time_to_first_token')!.expr).toBe('vector(0.999)');
-    expect(rules.find((r) => r.record === recordName.sloBudgetRemaining('agent') && r.labels?.slo === 'time_to_first_token')!.expr).toMatch(/\/ 0\.001$/);
+    expect(rules.find((r) => r.record === recordName.sloBudgetRemaining('agent') && r.labels?.slo === 'time_to_first_token')!.expr).toMatch(/\/ 0\.001, 0, 1\)$/);
   });
 
-  it('filters phase objectives on the category of their MetricType', () => {
+  it('counts operations for per-operation objectives and filters on the category of their MetricType', () => {
     expect(sloSelectors('database_query', 100)).toMatchObject({
-      histogram: 'agent_phase_duration_seconds',
-      total: 'agent_phase_duration_seconds_count{agent_timing_category="database_query"}',
-      good: 'agent_phase_duration_seconds_bucket{agent_timing_category="database_query", le="0.1"}',
+      histogram: 'agent_operation_duration_seconds',
+      total: 'agent_operation_duration_seconds_count{agent_timing_category="database_query"}',
+      good: 'agent_operation_duration_seconds_bucket{agent_timing_category="database_query", le="0.1"}',
     });
+    expect(sloSelectors('queue_wait', 100).total).toBe('agent_phase_duration_seconds_count{agent_timing_category="queue_wait"}');
     expect(sloSelectors('websocket_latency', 50).total).toContain('agent_timing_category="websocket_notification"');
     expect(sloSelectors('total_execution', 5000).good).toBe('agent_execution_duration_seconds_bucket{le=~"5|5\\\\.0"}');
   });
