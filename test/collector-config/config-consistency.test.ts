@@ -54,11 +54,19 @@ describe('otel-collector.yaml', () => {
   const pipelines = Object.entries(collector.service.pipelines) as Array<[string, Record<string, string[]>]>;
   const kinds = ['receivers', 'processors', 'exporters'] as const;
 
-  it.each(kinds)('defines every %s a pipeline uses and uses every one it defines', (kind) => {
-    const used = new Set(pipelines.flatMap(([, p]) => p[kind] ?? []));
+  it.each(kinds)('defines every %s a pipeline uses and uses every one it defines (connectors count as both ends)', (kind) => {
+    const connectors = Object.keys(collector.connectors ?? {});
+    const used = new Set(pipelines.flatMap(([, p]) => p[kind] ?? []).filter((c) => !connectors.includes(c)));
     const defined = new Set(Object.keys(collector[kind] ?? {}));
     expect([...used].filter((c) => !defined.has(c))).toEqual([]);
     expect([...defined].filter((c) => !used.has(c))).toEqual([]);
+  });
+
+  it('uses each connector as the exporter of one pipeline and the receiver of another', () => {
+    for (const connector of Object.keys(collector.connectors ?? {})) {
+      expect(pipelines.filter(([, p]) => p.exporters.includes(connector)).length).toBeGreaterThan(0);
+      expect(pipelines.filter(([, p]) => (p.receivers ?? []).includes(connector)).length).toBeGreaterThan(0);
+    }
   });
 
   it('defines every extension the service enables and enables every one it defines', () => {
@@ -66,14 +74,15 @@ describe('otel-collector.yaml', () => {
     expect(collector.extensions).toHaveProperty('health_check');
   });
 
-  it('has trace and metric pipelines, memory_limiter first and batch in each', () => {
+  it('has trace, metric and span-metric pipelines, memory_limiter first and batch in each', () => {
     const byName = Object.fromEntries(pipelines);
-    expect(Object.keys(byName).sort()).toEqual(['metrics', 'traces']);
+    expect(Object.keys(byName).sort()).toEqual(['metrics', 'metrics/spanmetrics', 'traces']);
     for (const [, p] of pipelines) {
       expect(p.processors[0]).toBe('memory_limiter');
       expect(p.processors).toContain('batch');
     }
-    expect(byName.traces.exporters.every((e) => e.startsWith('otlp'))).toBe(true);
+    expect(byName.traces.exporters).toEqual(['otlp/jaeger', 'spanmetrics']);
+    expect(byName['metrics/spanmetrics']).toMatchObject({ receivers: ['spanmetrics'], exporters: ['prometheus/spanmetrics'] });
     expect(byName.metrics.exporters).toEqual(['prometheus']);
   });
 
@@ -84,6 +93,20 @@ describe('otel-collector.yaml', () => {
 
   it('exposes metrics under the SDK\'s own series names (no unit/type suffixes added)', () => {
     expect(collector.exporters.prometheus.add_metric_suffixes).toBe(false);
+  });
+
+  it('derives span metrics under the names Jaeger\'s Monitor tab reads (suffixes kept, OpenMetrics for exemplars)', () => {
+    const exporter = collector.exporters['prometheus/spanmetrics'];
+    expect(exporter.add_metric_suffixes ?? true).toBe(true);
+    expect(exporter.enable_open_metrics).toBe(true);
+    expect(collector.connectors.spanmetrics.namespace).toBe('traces.span.metrics');
+    expect(collector.connectors.spanmetrics.exemplars.enabled).toBe(true);
+    expect(targetsOf('spanmetrics')).toEqual([`otel-collector:${portOf(exporter.endpoint)}`]);
+    expect(publishedPorts('otel-collector').get(portOf(exporter.endpoint))).toBeDefined();
+    const jaegerConfig = readYaml(join(CONFIG_DIR, 'jaeger.yaml'));
+    const backend = Object.values(jaegerConfig.extensions.jaeger_storage.metric_backends)[0] as any;
+    expect(backend.prometheus).toMatchObject({ endpoint: 'http://prometheus:9090', normalize_calls: true, normalize_duration: true });
+    expect(compose.services.prometheus.command).toContain('--enable-feature=exemplar-storage');
   });
 
   it('sends traces to the compose Jaeger service on its OTLP gRPC port', () => {
