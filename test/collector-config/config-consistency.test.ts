@@ -5,8 +5,11 @@ import {
   LABEL_AGENT,
   LABEL_CATEGORY,
   LABEL_OUTCOME,
+  METRIC_CPU_UTILIZATION,
   METRIC_EXECUTION_DURATION,
+  METRIC_MEMORY_USAGE,
   METRIC_OPERATION_DURATION,
+  METRIC_THREAD_POOL_USAGE,
   METRIC_PHASE_DURATION,
   METRIC_TTFT,
 } from '../../src/otel/names';
@@ -212,14 +215,37 @@ describe('Grafana provisioning', () => {
     expect(bindMounts('grafana')).toContainEqual({ source: './grafana/dashboards', target: provider.options.path });
   });
 
-  it('has a dashboard whose data sources are all provisioned', () => {
-    const uids = new Set(datasources.datasources.map((d: any) => d.uid));
+  it('has a dashboard that imports anywhere: data sources through variables and __inputs, job/instance variables', () => {
     const used = new Set<string>();
     JSON.stringify(dashboard, (key, value) => {
       if (key === 'datasource' && value?.uid) used.add(value.uid);
       return value;
     });
-    expect([...used].filter((u) => !uids.has(u))).toEqual([]);
+    expect([...used].sort()).toEqual(['${datasource}']);
+    const variables = Object.fromEntries(dashboard.templating.list.map((v: any) => [v.name, v]));
+    expect(variables.datasource).toMatchObject({ type: 'datasource', query: 'prometheus' });
+    expect(variables.tracing).toMatchObject({ type: 'datasource', query: 'jaeger' });
+    expect(variables.job.query.query).toMatch(/label_values\(.*, job\)/);
+    expect(variables.instance.query.query).toMatch(/label_values\(.*job=~"\$job".*, instance\)/);
+    expect(dashboard.__inputs.map((i: any) => i.pluginId).sort()).toEqual(['jaeger', 'prometheus']);
+    expect(JSON.stringify(dashboard)).not.toContain('agent-timing-prometheus');
+    expect(JSON.stringify(dashboard)).not.toContain('agent-timing-jaeger');
+    // Every provisioned data source type has its variable.
+    for (const d of datasources.datasources) expect(dashboard.templating.list.some((v: any) => v.type === 'datasource' && v.query === d.type)).toBe(true);
+  });
+
+  it('links latency panels to traces: data links into Jaeger and exemplars on span metrics', () => {
+    const latency = dashboard.panels.filter((p: any) => /p95|p99/.test(p.title) && p.type === 'timeseries');
+    const linked = latency.filter((p: any) => (p.fieldConfig?.defaults?.links ?? []).some((l: any) => l.url.includes('${tracing}')));
+    expect(linked.length).toBeGreaterThanOrEqual(3);
+    expect(dashboard.panels.some((p: any) => (p.targets ?? []).some((t: any) => t.exemplar === true))).toBe(true);
+  });
+
+  it('describes what each query computes (no claim about the in-process aggregator)', () => {
+    for (const p of dashboard.panels.filter((x: any) => x.type !== 'row')) {
+      expect(`${p.title}: ${p.description ?? ''}`).not.toMatch(/in-process aggregator's/);
+      expect((p.description ?? '').length).toBeGreaterThan(20);
+    }
   });
 
   it('shows execution p95/p99, TTFT, the stacked breakdown, SLO compliance and burn rates, top bottlenecks', () => {
@@ -235,13 +261,23 @@ describe('Grafana provisioning', () => {
   });
 
   it('queries only metric names and labels from src/otel/names.ts and the recording rules', () => {
-    const histograms = [METRIC_EXECUTION_DURATION, METRIC_PHASE_DURATION, METRIC_TTFT];
+    const histograms = [
+      METRIC_EXECUTION_DURATION, METRIC_PHASE_DURATION, METRIC_TTFT, METRIC_OPERATION_DURATION,
+      // GenAI conventions' histograms, as the JS exporter names them (dots become underscores)
+      'gen_ai_invoke_agent_duration', 'gen_ai_execute_tool_duration', 'gen_ai_client_operation_time_to_first_chunk',
+      'gen_ai_client_operation_time_per_output_chunk',
+      // the Collector's spanmetrics connector
+      'traces_span_metrics_duration_milliseconds',
+    ];
     const recorded = allRules().flatMap((r) => (r.record ? [r.record] : []));
-    const metrics = new Set([...histograms.flatMap((h) => ['_bucket', '_sum', '_count'].map((s) => h + s)), ...recorded, 'ALERTS']);
+    const gauges = [METRIC_CPU_UTILIZATION, METRIC_MEMORY_USAGE, METRIC_THREAD_POOL_USAGE];
+    const metrics = new Set([...histograms.flatMap((h) => ['_bucket', '_sum', '_count'].map((s) => h + s)), ...recorded, ...gauges, 'ALERTS']);
     const labels = new Set([
       ...[LABEL_AGENT, LABEL_CATEGORY, LABEL_OUTCOME].map(prometheusLabelName),
       // histogram and rule labels, Prometheus' own
       'le', 'quantile', 'slo', 'threshold_seconds', 'job', 'instance', 'alertname', 'alertstate', 'severity',
+      // GenAI and span-metric labels
+      'gen_ai_tool_name', 'service_name', 'span_name',
     ]);
     const unknown: string[] = [];
     for (const { panel, expr } of dashboardQueries()) {
