@@ -82,6 +82,22 @@ export function sloSelectors(metricType: string, thresholdMs: number): SloSelect
   };
 }
 
+/**
+ * What a counter counted over the SLO period, exactly where PromQL allows: its last value in the
+ * period minus its value at the period's start (0 for a series that started inside the period, so
+ * the executions before its first scrape count too; a series that stopped inside it keeps its
+ * last value). Only a series that reset (a restarted process) inside the period falls back to
+ * increase(), whose extrapolation at the edges is approximate. A sum of recorded 5-minute rates
+ * instead over-weights the first minutes (0.536 for a true 0.49 in the first five).
+ */
+export function countedOverPeriod(selector: string): string {
+  const last = `last_over_time(${selector}[${SLO_PERIOD}])`;
+  return (
+    `((${last} - ((${selector} offset ${SLO_PERIOD}) * 1 or ${last} * 0)) unless resets(${selector}[${SLO_PERIOD}]) > 0)` +
+    ` or increase(${selector}[${SLO_PERIOD}])`
+  );
+}
+
 /** A ratio without binary noise for PromQL and annotations: 1 - 0.99 is 0.01, not 0.010000000000000009. */
 function clean(n: number): string {
   return String(Number(n.toPrecision(12)));
@@ -113,11 +129,9 @@ function objectiveGroup(sel: SloSelectors, target: number, alertLabels: Record<s
           : `1 - ${sumBy(level, [], `rate(${sel.good}[${w}])`)} / ${sumBy(level, [], `rate(${sel.total}[${w}])`)}`,
       );
     }
-    // From the counters' increase over the period: exact from the first scrape on (a sum of
-    // recorded rates is not), and it reads only the threshold bucket and the count of each series.
     record(
       recordName.sloCompliance(level),
-      `${sumBy(level, [], `increase(${sel.good}[${SLO_PERIOD}])`)} / ${sumBy(level, [], `increase(${sel.total}[${SLO_PERIOD}])`)}`,
+      `${sumBy(level, [], countedOverPeriod(sel.good))}\n/\n${sumBy(level, [], countedOverPeriod(sel.total))}`,
     );
     record(recordName.sloBudgetRemaining(level), `clamp(1 - (1 - ${recordName.sloCompliance(level)}${ofSlo}) / ${budget}, 0, 1)`);
   }
@@ -191,7 +205,8 @@ export function generateSloRules(config: unknown = DEFAULT_SLO_RULES_CONFIG): st
       'Error ratio = 1 - rate(x_bucket{le=T}) / rate(x_count); alerts: SRE workbook multiwindow, multi-burn-rate',
       '(page: 1h/5m > 14.4x or 6h/30m > 6x the budget, for 2m; ticket: 1d/2h > 3x or 3d/6h > 1x, for 1h),',
       'each pair only once its long window holds more executions than one slow one could burn alone.',
-      '30-day compliance = increase of the threshold bucket / increase of the count; budget remaining clamped to [0, 1].',
+      '30-day compliance = what the threshold bucket counted / what the count counted over 30 days (exact from the first',
+      'scrape; increase() only for series that reset); budget remaining clamped to [0, 1].',
       'Per-operation objectives (database_query, external_api, tool_execution, llm_processing, websocket_latency)',
       'count operations in agent_operation_duration_seconds, as calculateSloCompliance counts their metrics in process;',
       'the others count executions (total_execution, time_to_first_token) or per-execution category time (initialization, queue_wait).',

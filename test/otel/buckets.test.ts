@@ -33,12 +33,13 @@ function exactQuantile(values: readonly number[], q: number): number {
 }
 
 describe('latency bucket layout', () => {
-  it('grows by 2^(1/4) from about 1 ms to 81.92 s and contains every GenAI duration advice boundary', () => {
-    expect(LATENCY_BUCKETS[0]).toBeCloseTo(0.00105, 5);
+  it('grows by 2^(1/5) (under 15 %) from about 1 ms to 81.92 s and contains every GenAI duration advice boundary', () => {
+    expect(LATENCY_BUCKETS[0]).toBeCloseTo(0.000947, 6);
     expect(LATENCY_BUCKETS[LATENCY_BUCKETS.length - 1]).toBe(81.92);
     for (let i = 1; i < LATENCY_BUCKETS.length; i++) {
-      expect(LATENCY_BUCKETS[i] / LATENCY_BUCKETS[i - 1]).toBeGreaterThan(1.18);
-      expect(LATENCY_BUCKETS[i] / LATENCY_BUCKETS[i - 1]).toBeLessThan(1.195);
+      expect(LATENCY_BUCKETS[i] / LATENCY_BUCKETS[i - 1]).toBeGreaterThan(1.14);
+      // The bound: an estimate and the true value share a bucket, so they differ by less than this.
+      expect(LATENCY_BUCKETS[i] / LATENCY_BUCKETS[i - 1]).toBeLessThan(1.15);
     }
     expect(LATENCY_BUCKETS).toEqual(expect.arrayContaining([...GENAI_DURATION_BUCKETS]));
   });
@@ -55,7 +56,7 @@ describe('latency bucket layout', () => {
   // Log-normal latencies from 2 ms to 40 s medians, narrow to very wide, as an agent fleet sees them.
   const sweep: Array<[number, number, number]> = [];
   for (const median of [0.002, 0.008, 0.03, 0.1, 0.3, 0.8, 1.5, 2.7, 4, 9, 20, 40]) {
-    for (const sigma of [0.1, 0.3, 0.6, 1, 1.5]) sweep.push([median, sigma, 400]);
+    for (const sigma of [0.1, 0.3, 0.6, 1, 1.5]) for (const n of [40, 400]) sweep.push([median, sigma, n]);
   }
 
   it.each(sweep)('puts p50/p95/p99 of log-normal(median %p s, σ %p, n %p) within 15 % of the exact value, never above the top data bucket', (median, sigma, n) => {
