@@ -5,7 +5,7 @@ import { IntervalKind, isOpen, type Interval } from '../timing/interval';
 import { resolveCategory } from '../timing/resolve-categories';
 import type { TimingBreakdown } from '../timing/timing-breakdown';
 import { labelsFor, type LabelSets, type Outcome } from './label-limiter';
-import { LABEL_AGENT, LABEL_ERROR_TYPE, LABEL_GEN_AI_OPERATION, LABEL_GEN_AI_TOOL, OVERFLOW_LABEL_VALUE } from './names';
+import { LABEL_AGENT, LABEL_ERROR_TYPE, LABEL_GEN_AI_OPERATION } from './names';
 
 /** What takes one observation: an SDK Histogram or a pre-aggregated one. */
 export interface HistogramSink {
@@ -39,20 +39,18 @@ export const OPERATION_CATEGORIES: readonly PhaseCategory[] = [
 const IS_OPERATION: ReadonlySet<PhaseCategory> = new Set(OPERATION_CATEGORIES);
 const CATEGORY_INDEX = new Map(BREAKDOWN_CATEGORIES.map((c, i) => [c, i]));
 
-/** Distinct `gen_ai.tool.name` values before further ones become `_other`, and their length cap. */
-export const MAX_TOOL_NAMES = 100;
-const MAX_TOOL_NAME_LENGTH = 128;
-
 /** The GenAI attribute sets of one (agent, outcome), built once. */
 interface GenAiSets {
   readonly agent: Attributes;
   readonly workflow: Attributes;
   readonly chat: Attributes;
-  readonly tools: Map<string, Attributes>;
-  readonly agentLabel: string;
+  readonly tool: Attributes;
 }
 const genAiByBase = new WeakMap<Attributes, GenAiSets>();
-const toolNames = new Set<string>();
+/** gen_ai.execute_tool.duration carries no `gen_ai.tool.name` (nor agent name): tool names are phase
+ *  names, user input that never becomes a metric label here (spans keep it). One series per outcome. */
+const TOOL_SUCCESS: Attributes = Object.freeze({ [LABEL_GEN_AI_OPERATION]: 'execute_tool' });
+const TOOL_ERROR: Attributes = Object.freeze({ [LABEL_GEN_AI_OPERATION]: 'execute_tool', [LABEL_ERROR_TYPE]: '_OTHER' });
 
 function genAiSets(labels: LabelSets, outcome: Outcome): GenAiSets {
   let g = genAiByBase.get(labels.base);
@@ -63,34 +61,11 @@ function genAiSets(labels: LabelSets, outcome: Outcome): GenAiSets {
       agent: Object.freeze({ [LABEL_GEN_AI_OPERATION]: 'invoke_agent', [LABEL_AGENT]: agentLabel, ...error }),
       workflow: Object.freeze({ [LABEL_GEN_AI_OPERATION]: 'invoke_workflow', ...error }),
       chat: Object.freeze({ [LABEL_GEN_AI_OPERATION]: 'chat', [LABEL_AGENT]: agentLabel }),
-      tools: new Map(),
-      agentLabel,
+      tool: outcome === 'error' ? TOOL_ERROR : TOOL_SUCCESS,
     };
     genAiByBase.set(labels.base, g);
   }
   return g;
-}
-
-/** The attributes of a tool's gen_ai.execute_tool.duration, bounded in count and length. */
-function toolAttributes(g: GenAiSets, name: string): Attributes {
-  let a = g.tools.get(name);
-  if (a === undefined) {
-    let label = name.length > MAX_TOOL_NAME_LENGTH ? name.slice(0, MAX_TOOL_NAME_LENGTH) : name;
-    if (!toolNames.has(label)) {
-      if (toolNames.size >= MAX_TOOL_NAMES) label = OVERFLOW_LABEL_VALUE;
-      else toolNames.add(label);
-    }
-    a = Object.freeze({ [LABEL_GEN_AI_OPERATION]: 'execute_tool', [LABEL_GEN_AI_TOOL]: label, [LABEL_AGENT]: g.agentLabel });
-    // Bounded: at most MAX_TOOL_NAMES + 1 distinct labels, but a map per agent could still grow
-    // with distinct raw names that all fold into `_other`, so only kept names are cached.
-    if (label !== OVERFLOW_LABEL_VALUE) g.tools.set(name, a);
-  }
-  return a;
-}
-
-/** For tests and shutdown. */
-export function resetToolNames(): void {
-  toolNames.clear();
 }
 
 /** The name of the execution's root span, when it is a recording SDK span. */
@@ -139,7 +114,7 @@ function recordOperations(state: ExecutionState, ttftMs: number | undefined, lab
     const ms = iv.end - iv.start;
     if (!(ms >= 0)) continue;
     into.operation.record(ms / 1000, labels.byCategory[CATEGORY_INDEX.get(c)!]);
-    if (c === 'tool_execution') into.executeTool.record(ms / 1000, toolAttributes(g, iv.name));
+    if (c === 'tool_execution') into.executeTool.record(ms / 1000, g.tool);
     else if (c === 'llm_processing' && !chunkRecorded && firstToken >= iv.start && firstToken <= iv.end) {
       into.timeToFirstChunk.record((firstToken - iv.start) / 1000, g.chat);
       chunkRecorded = true;

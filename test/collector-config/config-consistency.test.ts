@@ -277,7 +277,7 @@ describe('Grafana provisioning', () => {
       // histogram and rule labels, Prometheus' own
       'le', 'quantile', 'slo', 'threshold_seconds', 'job', 'instance', 'alertname', 'alertstate', 'severity',
       // GenAI and span-metric labels
-      'gen_ai_tool_name', 'service_name', 'span_name',
+      'service_name', 'span_name',
     ]);
     const unknown: string[] = [];
     for (const { panel, expr } of dashboardQueries()) {

@@ -57,8 +57,10 @@ describe('per-operation histograms', () => {
     expect(ops.database_query.sum * 1000).toBeGreaterThanOrEqual(25);
     expect(metricValues.length).toBe(4);
     // The GenAI conventions' histograms.
-    const tools = pointsBy(byName.get('gen_ai.execute_tool.duration'), 'gen_ai.tool.name');
-    expect(Object.keys(tools)).toEqual(['search']);
+    // No tool name (a phase name: user input never becomes a metric label), one series per outcome.
+    const tools = byName.get('gen_ai.execute_tool.duration')!.dataPoints;
+    expect(tools.map((p) => p.attributes)).toEqual([{ 'gen_ai.operation.name': 'execute_tool' }]);
+    expect(tools[0].value.count).toBe(1);
     const agent = byName.get('gen_ai.invoke_agent.duration')!;
     expect(agent.dataPointType).toBe(DataPointType.HISTOGRAM);
     expect(agent.dataPoints[0].attributes).toEqual({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'ops' });
