@@ -106,7 +106,13 @@ export type {
 // Prometheus rules for the fleet (also the `agent-timing` bin)
 export { generateSloRules } from './slo/slo-rules';
 export { generateRecordingRules } from './slo/recording-rules';
-export { validateSloRulesConfig, sloThresholdsMsOf, DEFAULT_SLO_RULES_CONFIG } from './slo/slo-config';
+export {
+  validateSloRulesConfig,
+  sloThresholdsMsOf,
+  DEFAULT_SLO_RULES_CONFIG,
+  InvalidSloConfigTypeError,
+  InvalidSloConfigRangeError,
+} from './slo/slo-config';
 export type { SloRulesConfig, SloObjective } from './slo/slo-config';
 
 // Health

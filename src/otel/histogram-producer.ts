@@ -11,11 +11,12 @@ import {
   type MetricDescriptor,
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
+import type { ExecutionState } from '../timing/execution-state';
 import type { TimingBreakdown } from '../timing/timing-breakdown';
-import type { BucketPlan } from './buckets';
+import { histogramSpecs, type BucketPlan } from './buckets';
 import type { Outcome } from './label-limiter';
-import { recordBreakdown } from './record-breakdown';
-import { HISTOGRAM_DESCRIPTIONS, METRIC_EXECUTION_DURATION, METRIC_PHASE_DURATION, METRIC_TTFT, SCOPE_NAME } from './names';
+import { recordBreakdown, type ExecutionHistograms } from './record-breakdown';
+import { HISTOGRAM_DESCRIPTIONS, SCOPE_NAME } from './names';
 import { VERSION } from '../version';
 
 /** The attributes of the series that takes observations past the cardinality limit (as the SDK names it). */
@@ -122,7 +123,7 @@ function descriptor(name: string): MetricDescriptor {
 }
 
 /**
- * agent-timing's three histograms, pre-aggregated in process and handed to metric readers at
+ * agent-timing's histograms, pre-aggregated in process and handed to metric readers at
  * collection time (a MetricProducer). startAgentTelemetry uses it for the MeterProvider it owns:
  * recording a completed execution then costs a few array increments per observation instead of an
  * SDK record each (which hashes its attribute set as JSON, ~2 µs here). The series, names, units,
@@ -130,26 +131,28 @@ function descriptor(name: string): MetricDescriptor {
  * its own MeterProvider (with agentTimingViews()).
  */
 export class ExecutionHistogramProducer implements MetricProducer {
-  private readonly histograms: { readonly execution: PreAggregatedHistogram; readonly phase: PreAggregatedHistogram; readonly ttft: PreAggregatedHistogram };
+  private readonly histograms: Record<keyof ExecutionHistograms, PreAggregatedHistogram>;
+  private readonly all: PreAggregatedHistogram[];
 
   constructor(plan: BucketPlan, cardinalityLimit = 2000) {
-    this.histograms = {
-      execution: new PreAggregatedHistogram(descriptor(METRIC_EXECUTION_DURATION), plan.execution, cardinalityLimit),
-      phase: new PreAggregatedHistogram(descriptor(METRIC_PHASE_DURATION), plan.phase, cardinalityLimit),
-      ttft: new PreAggregatedHistogram(descriptor(METRIC_TTFT), plan.ttft, cardinalityLimit),
-    };
+    const specs = histogramSpecs(plan);
+    const made = {} as Record<keyof ExecutionHistograms, PreAggregatedHistogram>;
+    for (const key of Object.keys(specs) as Array<keyof ExecutionHistograms>) {
+      made[key] = new PreAggregatedHistogram(descriptor(specs[key].name), specs[key].boundaries, cardinalityLimit);
+    }
+    this.histograms = made;
+    this.all = Object.values(made);
   }
 
   /** Records a completed execution, as SDK instruments would (see recordBreakdown). */
-  recordExecution(b: TimingBreakdown, outcome: Outcome): void {
-    recordBreakdown(b, outcome, this.histograms);
+  recordExecution(b: TimingBreakdown, outcome: Outcome, state?: ExecutionState): void {
+    recordBreakdown(b, outcome, this.histograms, state);
   }
 
   collect(): Promise<CollectionResult> {
     const end = hrTime();
     const metrics: HistogramMetricData[] = [];
-    const { execution, phase, ttft } = this.histograms;
-    for (const h of [execution, phase, ttft]) {
+    for (const h of this.all) {
       const data = h.toMetricData(end);
       if (data) metrics.push(data);
     }

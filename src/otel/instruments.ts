@@ -1,17 +1,14 @@
 import { metrics, type Histogram, type Meter } from '@opentelemetry/api';
+import type { ExecutionState } from '../timing/execution-state';
 import type { TimingBreakdown } from '../timing/timing-breakdown';
-import { bucketPlan, type BucketPlan } from './buckets';
+import { bucketPlan, histogramSpecs, type BucketPlan } from './buckets';
 import type { ExecutionHistogramProducer } from './histogram-producer';
 import type { Outcome } from './label-limiter';
-import { recordBreakdown } from './record-breakdown';
-import { HISTOGRAM_DESCRIPTIONS, METRIC_EXECUTION_DURATION, METRIC_PHASE_DURATION, METRIC_TTFT, SCOPE_NAME } from './names';
+import { recordBreakdown, type ExecutionHistograms } from './record-breakdown';
+import { HISTOGRAM_DESCRIPTIONS, SCOPE_NAME } from './names';
 import { VERSION } from '../version';
 
-interface ExecutionInstruments {
-  execution: Histogram;
-  phase: Histogram;
-  ttft: Histogram;
-}
+type ExecutionInstruments = { readonly [K in keyof ExecutionHistograms]: Histogram };
 
 let plan: BucketPlan = bucketPlan();
 /** Set while startAgentTelemetry owns the global MeterProvider: executions recorded without an
@@ -43,43 +40,38 @@ function meterOrGlobal(meter: Meter | undefined): Meter {
   return globalMeter.meter;
 }
 
-/** The three histograms on a meter, created once per meter. Buckets ride as advice too, so an
- *  app that forgets agentTimingViews() still gets boundaries containing its SLO thresholds. */
+/** The histograms on a meter, created once per meter. Buckets ride as advice too, so an app that
+ *  forgets agentTimingViews() still gets boundaries containing its SLO thresholds. */
 export function instrumentsFor(meter?: Meter): ExecutionInstruments {
   const m = meterOrGlobal(meter);
   let inst = byMeter.get(m);
   if (!inst) {
-    inst = {
-      execution: m.createHistogram(METRIC_EXECUTION_DURATION, {
+    const specs = histogramSpecs(plan);
+    const made = {} as Record<keyof ExecutionHistograms, Histogram>;
+    for (const key of Object.keys(specs) as Array<keyof ExecutionHistograms>) {
+      const { name, boundaries } = specs[key];
+      made[key] = m.createHistogram(name, {
         unit: 's',
-        description: HISTOGRAM_DESCRIPTIONS[METRIC_EXECUTION_DURATION],
-        advice: { explicitBucketBoundaries: plan.execution },
-      }),
-      phase: m.createHistogram(METRIC_PHASE_DURATION, {
-        unit: 's',
-        description: HISTOGRAM_DESCRIPTIONS[METRIC_PHASE_DURATION],
-        advice: { explicitBucketBoundaries: plan.phase },
-      }),
-      ttft: m.createHistogram(METRIC_TTFT, {
-        unit: 's',
-        description: HISTOGRAM_DESCRIPTIONS[METRIC_TTFT],
-        advice: { explicitBucketBoundaries: plan.ttft },
-      }),
-    };
+        description: HISTOGRAM_DESCRIPTIONS[name],
+        advice: { explicitBucketBoundaries: [...boundaries] },
+      });
+    }
+    inst = made;
     byMeter.set(m, inst);
   }
   return inst;
 }
 
 /**
- * Records a completed execution (see recordBreakdown) into the pre-aggregating producer while
+ * Records a completed execution (see recordBreakdown; `state` gives its intervals for the
+ * per-operation histograms) into the pre-aggregating producer while
  * startAgentTelemetry owns the global MeterProvider, else into SDK instruments on `meter` (or the
  * global meter): an attribute-carrying SDK record costs about as much as a span. Never throws.
  */
-export function recordExecutionMetrics(b: TimingBreakdown, outcome: Outcome, meter?: Meter): void {
+export function recordExecutionMetrics(b: TimingBreakdown, outcome: Outcome, meter?: Meter, state?: ExecutionState): void {
   try {
-    if (meter === undefined && producer !== undefined) producer.recordExecution(b, outcome);
-    else recordBreakdown(b, outcome, instrumentsFor(meter));
+    if (meter === undefined && producer !== undefined) producer.recordExecution(b, outcome, state);
+    else recordBreakdown(b, outcome, instrumentsFor(meter), state);
   } catch {
     // a broken meter provider must not break the agent
   }

@@ -9,11 +9,23 @@ export const METRIC_EXECUTION_DURATION = 'agent_execution_duration_seconds';
 export const METRIC_PHASE_DURATION = 'agent_phase_duration_seconds';
 /** Histogram of time to first token, seconds. */
 export const METRIC_TTFT = 'agent_time_to_first_token_seconds';
+/** Histogram of one operation (database query, external call, tool call, LLM call, notification), seconds. */
+export const METRIC_OPERATION_DURATION = 'agent_operation_duration_seconds';
+/** GenAI semantic-convention histograms, recorded beside ours (Prometheus: dots become underscores). */
+export const METRIC_GEN_AI_INVOKE_AGENT_DURATION = 'gen_ai.invoke_agent.duration';
+export const METRIC_GEN_AI_EXECUTE_TOOL_DURATION = 'gen_ai.execute_tool.duration';
+export const METRIC_GEN_AI_WORKFLOW_DURATION = 'gen_ai.workflow.duration';
+export const METRIC_GEN_AI_TIME_TO_FIRST_CHUNK = 'gen_ai.client.operation.time_to_first_chunk';
 /** The description each histogram carries (SDK instruments and the pre-aggregating producer alike). */
 export const HISTOGRAM_DESCRIPTIONS: Readonly<Record<string, string>> = {
   [METRIC_EXECUTION_DURATION]: 'Wall-clock duration of an agent execution',
   [METRIC_PHASE_DURATION]: 'Time one agent execution spent in one category (its timing breakdown), recorded per execution',
   [METRIC_TTFT]: 'Time from the start of an agent execution to its first token',
+  [METRIC_OPERATION_DURATION]: 'Duration of one operation of an agent execution (database query, external call, tool call, LLM call, notification), recorded per operation',
+  [METRIC_GEN_AI_INVOKE_AGENT_DURATION]: 'The end-to-end duration of a single agent invocation',
+  [METRIC_GEN_AI_EXECUTE_TOOL_DURATION]: 'The duration of a single tool execution',
+  [METRIC_GEN_AI_WORKFLOW_DURATION]: 'GenAI workflow duration',
+  [METRIC_GEN_AI_TIME_TO_FIRST_CHUNK]: 'Time to receive the first chunk, from the start of the LLM call that streamed it',
 };
 /** Gauges fed by recordResourceMetrics and the resource sampler. */
 export const METRIC_CPU_UTILIZATION = 'agent_process_cpu_utilization_ratio';
@@ -28,6 +40,11 @@ export const LABEL_CATEGORY = 'agent_timing.category';
 export const LABEL_OUTCOME = 'agent_timing.outcome';
 /** The value a label takes once its cardinality limit is reached. */
 export const OVERFLOW_LABEL_VALUE = '_other';
+
+/** Metric label of the GenAI histograms: `gen_ai.operation.name`, `gen_ai.tool.name`, `error.type`. */
+export const LABEL_GEN_AI_OPERATION = 'gen_ai.operation.name';
+export const LABEL_GEN_AI_TOOL = 'gen_ai.tool.name';
+export const LABEL_ERROR_TYPE = 'error.type';
 
 /** Span attribute: the execution id (never a metric label). */
 export const ATTR_EXECUTION_ID = 'agent_timing.execution.id';

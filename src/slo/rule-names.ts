@@ -3,6 +3,7 @@ import {
   LABEL_CATEGORY,
   LABEL_OUTCOME,
   METRIC_EXECUTION_DURATION,
+  METRIC_OPERATION_DURATION,
   METRIC_PHASE_DURATION,
   METRIC_TTFT,
 } from '../otel/names';
@@ -23,11 +24,12 @@ export const PROM_LABEL_AGENT = prometheusLabelName(LABEL_AGENT);
 export const PROM_LABEL_CATEGORY = prometheusLabelName(LABEL_CATEGORY);
 export const PROM_LABEL_OUTCOME = prometheusLabelName(LABEL_OUTCOME);
 
-/** The three histograms, by their Prometheus names (the JS exporter adds no unit suffix). */
+/** agent-timing's own histograms, by their Prometheus names (the JS exporter adds no unit suffix). */
 export const HISTOGRAMS = {
   execution: METRIC_EXECUTION_DURATION,
   ttft: METRIC_TTFT,
   phase: METRIC_PHASE_DURATION,
+  operation: METRIC_OPERATION_DURATION,
 } as const;
 
 export type Level = 'agent' | 'fleet';
@@ -44,10 +46,11 @@ export const SLO_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
 export const SLO_PERIOD = '30d';
 
 export const recordName = {
-  /** Bucket rates summed to the level (keeps `le`; phase rules keep the category too). */
-  bucketRate: (level: Level, metric: string, window: string) => `${level}:${metric}_bucket:rate${window}`,
-  /** histogram_quantile of the bucket rates; one series per `quantile` label value. */
+  /** histogram_quantile of the bucket rates summed to the level (phase and operation rules keep
+   *  the category); one series per `quantile` label value. The bucket rates are not recorded. */
   quantile: (level: Level, metric: string, window: string) => `${level}:${metric}:quantile_rate${window}`,
+  /** Operations per second, by category. */
+  operationRate: (level: Level, window: string) => `${level}:${METRIC_OPERATION_DURATION}_count:rate${window}`,
   /** Completed executions per second. */
   executionRate: (level: Level, window: string) => `${level}:${METRIC_EXECUTION_DURATION}_count:rate${window}`,
   /** Share of executions with outcome `error`. */
@@ -61,9 +64,9 @@ export const recordName = {
   sloRequests: (level: Level) => `${level}:agent_timing_slo_requests:rate5m`,
   /** Executions per second within the threshold. */
   sloGood: (level: Level) => `${level}:agent_timing_slo_good:rate5m`,
-  /** Share of executions within the threshold over the 30-day period. */
+  /** Share of executions (or operations) within the threshold over the 30-day period, from counter increases. */
   sloCompliance: (level: Level) => `${level}:agent_timing_slo_compliance:ratio_${SLO_PERIOD}`,
-  /** 1 = untouched error budget, 0 = used up, negative = overspent. */
+  /** 1 = untouched error budget, 0 = used up or overspent (clamped to [0, 1] for display). */
   sloBudgetRemaining: (level: Level) => `${level}:agent_timing_slo_error_budget_remaining:ratio_${SLO_PERIOD}`,
   /** The objective itself (e.g. 0.99), labels `slo` and `threshold_seconds`. */
   sloObjective: () => 'agent_timing:slo_objective:ratio',

@@ -29,11 +29,22 @@ import { DEFAULT_SLO_RULES_CONFIG, validateSloRulesConfig, type SloRulesConfig }
  * startAgentTelemetry({ sloThresholdsMs }) makes every selected boundary exist.
  */
 
-/** The SRE workbook's alert windows and burn-rate factors for a 30-day objective. */
+/**
+ * The SRE workbook's alert windows and burn-rate factors for a 30-day objective, each alert with a
+ * `for:` so one evaluation cannot page. Besides, each window pair only counts when its long window
+ * holds enough executions that a single slow one cannot cross the burn factor on its own
+ * (at least ⌈1 / (factor × budget)⌉ + 1, see minimumRequests): the first minutes of data or a
+ * trickle of traffic do not page.
+ */
 export const BURN_RATE_ALERTS = [
-  { alert: ALERT_FAST_BURN, severity: 'page', pairs: [{ long: '1h', short: '5m', factor: 14.4 }, { long: '6h', short: '30m', factor: 6 }] },
-  { alert: ALERT_SLOW_BURN, severity: 'ticket', pairs: [{ long: '1d', short: '2h', factor: 3 }, { long: '3d', short: '6h', factor: 1 }] },
+  { alert: ALERT_FAST_BURN, severity: 'page', for: '2m', pairs: [{ long: '1h', short: '5m', factor: 14.4 }, { long: '6h', short: '30m', factor: 6 }] },
+  { alert: ALERT_SLOW_BURN, severity: 'ticket', for: '1h', pairs: [{ long: '1d', short: '2h', factor: 3 }, { long: '3d', short: '6h', factor: 1 }] },
 ] as const;
+
+/** Executions a long window must hold before its burn rate counts: more than one slow execution's worth. */
+export function minimumRequests(factor: number, budget: number): number {
+  return Math.ceil(Number((1 / (factor * budget)).toPrecision(12))) + 1;
+}
 
 /** What one objective selects: its histogram (filtered on the category for phase objectives) and the good bucket. */
 export interface SloSelectors {
@@ -55,7 +66,7 @@ export function sloSelectors(metricType: string, thresholdMs: number): SloSelect
   if (instrument === undefined) throw new Error(`Invalid SLO objective: ${metricType} is not a latency MetricType value`);
   const histogram = HISTOGRAMS[instrument];
   let matchers = '';
-  if (instrument === 'phase') {
+  if (instrument === 'phase' || instrument === 'operation') {
     const category = categoryFromName(metricType);
     if (category === undefined) throw new Error(`Invalid SLO objective: ${metricType} has no phase category`);
     matchers = `${PROM_LABEL_CATEGORY}="${category}"`;
@@ -69,6 +80,22 @@ export function sloSelectors(metricType: string, thresholdMs: number): SloSelect
     total: `${histogram}_count${matchers ? `{${matchers}}` : ''}`,
     good: `${histogram}_bucket{${matchers ? `${matchers}, ` : ''}${le}}`,
   };
+}
+
+/**
+ * What a counter counted over the SLO period, exactly where PromQL allows: its last value in the
+ * period minus its value at the period's start (0 for a series that started inside the period, so
+ * the executions before its first scrape count too; a series that stopped inside it keeps its
+ * last value). Only a series that reset (a restarted process) inside the period falls back to
+ * increase(), whose extrapolation at the edges is approximate. A sum of recorded 5-minute rates
+ * instead over-weights the first minutes (0.536 for a true 0.49 in the first five).
+ */
+export function countedOverPeriod(selector: string): string {
+  const last = `last_over_time(${selector}[${SLO_PERIOD}])`;
+  return (
+    `((${last} - ((${selector} offset ${SLO_PERIOD}) * 1 or ${last} * 0)) unless resets(${selector}[${SLO_PERIOD}]) > 0)` +
+    ` or increase(${selector}[${SLO_PERIOD}])`
+  );
 }
 
 /** A ratio without binary noise for PromQL and annotations: 1 - 0.99 is 0.01, not 0.010000000000000009. */
@@ -102,9 +129,11 @@ function objectiveGroup(sel: SloSelectors, target: number, alertLabels: Record<s
           : `1 - ${sumBy(level, [], `rate(${sel.good}[${w}])`)} / ${sumBy(level, [], `rate(${sel.total}[${w}])`)}`,
       );
     }
-    // Count-weighted over the period from the recorded 5-minute rates: no 30-day range over raw buckets.
-    record(recordName.sloCompliance(level), `sum_over_time(${good}[${SLO_PERIOD}]) / sum_over_time(${requests}[${SLO_PERIOD}])`);
-    record(recordName.sloBudgetRemaining(level), `1 - (1 - ${recordName.sloCompliance(level)}${ofSlo}) / ${budget}`);
+    record(
+      recordName.sloCompliance(level),
+      `${sumBy(level, [], countedOverPeriod(sel.good))}\n/\n${sumBy(level, [], countedOverPeriod(sel.total))}`,
+    );
+    record(recordName.sloBudgetRemaining(level), `clamp(1 - (1 - ${recordName.sloCompliance(level)}${ofSlo}) / ${budget}, 0, 1)`);
   }
   rules.push({
     record: recordName.sloObjective(),
@@ -113,18 +142,25 @@ function objectiveGroup(sel: SloSelectors, target: number, alertLabels: Record<s
   });
 
   const objectiveText =
-    `Objective: ${clean(target)} % of executions within ${sel.thresholdSeconds} s over ${SLO_PERIOD.replace('d', ' days')} ` +
+    `Objective: ${clean(target)} % of ${sel.histogram === HISTOGRAMS.operation ? 'operations' : 'executions'} within ${sel.thresholdSeconds} s over ${SLO_PERIOD.replace('d', ' days')} ` +
     `(error budget ${clean(Number(budget) * 100)} %).`;
-  for (const { alert, severity, pairs } of BURN_RATE_ALERTS) {
+  for (const { alert, severity, for: forDuration, pairs } of BURN_RATE_ALERTS) {
     const over = (w: string, factor: number) => `${recordName.sloErrorRatio('agent', w)}${ofSlo} > (${factor} * ${budget})`;
+    const enough = (w: string, factor: number) =>
+      `${sumBy('agent', [], `increase(${sel.total}[${w}])`)} >= ${minimumRequests(factor, Number(budget))}`;
     const burns = pairs.map((p) => `${p.factor}× over both ${windowWords(p.long)} and ${windowWords(p.short)}`);
     rules.push({
       alert,
-      expr: pairs.map((p) => `(${over(p.long, p.factor)} and ${over(p.short, p.factor)})`).join('\nor\n'),
+      expr: pairs
+        .map((p) => `(${over(p.long, p.factor)} and ${over(p.short, p.factor)} and on (${PROM_LABEL_AGENT}) ${enough(p.long, p.factor)})`)
+        .join('\nor\n'),
+      for: forDuration,
       labels: { ...alertLabels, severity, slo },
       annotations: {
         summary: `Agent {{ $labels.${PROM_LABEL_AGENT} }} is burning its ${slo} error budget ${severity === 'page' ? 'fast' : 'steadily'}`,
-        description: `${objectiveText} Slower executions used the budget at ${burns.join(', or ')}.`,
+        description:
+          `${objectiveText} Slower executions used the budget at ${burns.join(', or ')} ` +
+          `(for ${forDuration}, with enough executions in the long window).`,
       },
     });
   }
@@ -167,7 +203,13 @@ export function generateSloRules(config: unknown = DEFAULT_SLO_RULES_CONFIG): st
       `Objectives (30 days): ${summary}.`,
       'Give the SDK the same thresholds: startAgentTelemetry({ sloThresholdsMs }) makes each one a bucket boundary.',
       'Error ratio = 1 - rate(x_bucket{le=T}) / rate(x_count); alerts: SRE workbook multiwindow, multi-burn-rate',
-      '(page: 1h/5m > 14.4x or 6h/30m > 6x the budget; ticket: 1d/2h > 3x or 3d/6h > 1x).',
+      '(page: 1h/5m > 14.4x or 6h/30m > 6x the budget, for 2m; ticket: 1d/2h > 3x or 3d/6h > 1x, for 1h),',
+      'each pair only once its long window holds more executions than one slow one could burn alone.',
+      '30-day compliance = what the threshold bucket counted / what the count counted over 30 days (exact from the first',
+      'scrape; increase() only for series that reset); budget remaining clamped to [0, 1].',
+      'Per-operation objectives (database_query, external_api, tool_execution, llm_processing, websocket_latency)',
+      'count operations in agent_operation_duration_seconds, as calculateSloCompliance counts their metrics in process;',
+      'the others count executions (total_execution, time_to_first_token) or per-execution category time (initialization, queue_wait).',
       'le matches both "1" (JS exporter, Prometheus 2) and "1.0" (Prometheus 3 normalisation).',
     ],
     groups,

@@ -354,7 +354,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     stampFirstToken(this.state);
     endSpan(root.span);
     executionRegistry.remove(this);
-    if (!limits.disabled) recordExecutionMetrics(b, failed ? 'error' : 'success', this.meter);
+    if (!limits.disabled) recordExecutionMetrics(b, failed ? 'error' : 'success', this.meter, this.state);
     if (this.sink) feedSink(this.sink, b, this._metrics);
     notifyExecutionComplete(b, this._metrics);
     return b;

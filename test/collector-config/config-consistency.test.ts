@@ -5,7 +5,11 @@ import {
   LABEL_AGENT,
   LABEL_CATEGORY,
   LABEL_OUTCOME,
+  METRIC_CPU_UTILIZATION,
   METRIC_EXECUTION_DURATION,
+  METRIC_MEMORY_USAGE,
+  METRIC_OPERATION_DURATION,
+  METRIC_THREAD_POOL_USAGE,
   METRIC_PHASE_DURATION,
   METRIC_TTFT,
 } from '../../src/otel/names';
@@ -53,11 +57,19 @@ describe('otel-collector.yaml', () => {
   const pipelines = Object.entries(collector.service.pipelines) as Array<[string, Record<string, string[]>]>;
   const kinds = ['receivers', 'processors', 'exporters'] as const;
 
-  it.each(kinds)('defines every %s a pipeline uses and uses every one it defines', (kind) => {
-    const used = new Set(pipelines.flatMap(([, p]) => p[kind] ?? []));
+  it.each(kinds)('defines every %s a pipeline uses and uses every one it defines (connectors count as both ends)', (kind) => {
+    const connectors = Object.keys(collector.connectors ?? {});
+    const used = new Set(pipelines.flatMap(([, p]) => p[kind] ?? []).filter((c) => !connectors.includes(c)));
     const defined = new Set(Object.keys(collector[kind] ?? {}));
     expect([...used].filter((c) => !defined.has(c))).toEqual([]);
     expect([...defined].filter((c) => !used.has(c))).toEqual([]);
+  });
+
+  it('uses each connector as the exporter of one pipeline and the receiver of another', () => {
+    for (const connector of Object.keys(collector.connectors ?? {})) {
+      expect(pipelines.filter(([, p]) => p.exporters.includes(connector)).length).toBeGreaterThan(0);
+      expect(pipelines.filter(([, p]) => (p.receivers ?? []).includes(connector)).length).toBeGreaterThan(0);
+    }
   });
 
   it('defines every extension the service enables and enables every one it defines', () => {
@@ -65,14 +77,15 @@ describe('otel-collector.yaml', () => {
     expect(collector.extensions).toHaveProperty('health_check');
   });
 
-  it('has trace and metric pipelines, memory_limiter first and batch in each', () => {
+  it('has trace, metric and span-metric pipelines, memory_limiter first and batch in each', () => {
     const byName = Object.fromEntries(pipelines);
-    expect(Object.keys(byName).sort()).toEqual(['metrics', 'traces']);
+    expect(Object.keys(byName).sort()).toEqual(['metrics', 'metrics/spanmetrics', 'traces']);
     for (const [, p] of pipelines) {
       expect(p.processors[0]).toBe('memory_limiter');
       expect(p.processors).toContain('batch');
     }
-    expect(byName.traces.exporters.every((e) => e.startsWith('otlp'))).toBe(true);
+    expect(byName.traces.exporters).toEqual(['otlp/jaeger', 'spanmetrics']);
+    expect(byName['metrics/spanmetrics']).toMatchObject({ receivers: ['spanmetrics'], exporters: ['prometheus/spanmetrics'] });
     expect(byName.metrics.exporters).toEqual(['prometheus']);
   });
 
@@ -83,6 +96,20 @@ describe('otel-collector.yaml', () => {
 
   it('exposes metrics under the SDK\'s own series names (no unit/type suffixes added)', () => {
     expect(collector.exporters.prometheus.add_metric_suffixes).toBe(false);
+  });
+
+  it('derives span metrics under the names Jaeger\'s Monitor tab reads (suffixes kept, OpenMetrics for exemplars)', () => {
+    const exporter = collector.exporters['prometheus/spanmetrics'];
+    expect(exporter.add_metric_suffixes ?? true).toBe(true);
+    expect(exporter.enable_open_metrics).toBe(true);
+    expect(collector.connectors.spanmetrics.namespace).toBe('traces.span.metrics');
+    expect(collector.connectors.spanmetrics.exemplars.enabled).toBe(true);
+    expect(targetsOf('spanmetrics')).toEqual([`otel-collector:${portOf(exporter.endpoint)}`]);
+    expect(publishedPorts('otel-collector').get(portOf(exporter.endpoint))).toBeDefined();
+    const jaegerConfig = readYaml(join(CONFIG_DIR, 'jaeger.yaml'));
+    const backend = Object.values(jaegerConfig.extensions.jaeger_storage.metric_backends)[0] as any;
+    expect(backend.prometheus).toMatchObject({ endpoint: 'http://prometheus:9090', normalize_calls: true, normalize_duration: true });
+    expect(compose.services.prometheus.command).toContain('--enable-feature=exemplar-storage');
   });
 
   it('sends traces to the compose Jaeger service on its OTLP gRPC port', () => {
@@ -188,14 +215,37 @@ describe('Grafana provisioning', () => {
     expect(bindMounts('grafana')).toContainEqual({ source: './grafana/dashboards', target: provider.options.path });
   });
 
-  it('has a dashboard whose data sources are all provisioned', () => {
-    const uids = new Set(datasources.datasources.map((d: any) => d.uid));
+  it('has a dashboard that imports anywhere: data sources through variables and __inputs, job/instance variables', () => {
     const used = new Set<string>();
     JSON.stringify(dashboard, (key, value) => {
       if (key === 'datasource' && value?.uid) used.add(value.uid);
       return value;
     });
-    expect([...used].filter((u) => !uids.has(u))).toEqual([]);
+    expect([...used].sort()).toEqual(['${datasource}']);
+    const variables = Object.fromEntries(dashboard.templating.list.map((v: any) => [v.name, v]));
+    expect(variables.datasource).toMatchObject({ type: 'datasource', query: 'prometheus' });
+    expect(variables.tracing).toMatchObject({ type: 'datasource', query: 'jaeger' });
+    expect(variables.job.query.query).toMatch(/label_values\(.*, job\)/);
+    expect(variables.instance.query.query).toMatch(/label_values\(.*job=~"\$job".*, instance\)/);
+    expect(dashboard.__inputs.map((i: any) => i.pluginId).sort()).toEqual(['jaeger', 'prometheus']);
+    expect(JSON.stringify(dashboard)).not.toContain('agent-timing-prometheus');
+    expect(JSON.stringify(dashboard)).not.toContain('agent-timing-jaeger');
+    // Every provisioned data source type has its variable.
+    for (const d of datasources.datasources) expect(dashboard.templating.list.some((v: any) => v.type === 'datasource' && v.query === d.type)).toBe(true);
+  });
+
+  it('links latency panels to traces: data links into Jaeger and exemplars on span metrics', () => {
+    const latency = dashboard.panels.filter((p: any) => /p95|p99/.test(p.title) && p.type === 'timeseries');
+    const linked = latency.filter((p: any) => (p.fieldConfig?.defaults?.links ?? []).some((l: any) => l.url.includes('${tracing}')));
+    expect(linked.length).toBeGreaterThanOrEqual(3);
+    expect(dashboard.panels.some((p: any) => (p.targets ?? []).some((t: any) => t.exemplar === true))).toBe(true);
+  });
+
+  it('describes what each query computes (no claim about the in-process aggregator)', () => {
+    for (const p of dashboard.panels.filter((x: any) => x.type !== 'row')) {
+      expect(`${p.title}: ${p.description ?? ''}`).not.toMatch(/in-process aggregator's/);
+      expect((p.description ?? '').length).toBeGreaterThan(20);
+    }
   });
 
   it('shows execution p95/p99, TTFT, the stacked breakdown, SLO compliance and burn rates, top bottlenecks', () => {
@@ -211,13 +261,23 @@ describe('Grafana provisioning', () => {
   });
 
   it('queries only metric names and labels from src/otel/names.ts and the recording rules', () => {
-    const histograms = [METRIC_EXECUTION_DURATION, METRIC_PHASE_DURATION, METRIC_TTFT];
+    const histograms = [
+      METRIC_EXECUTION_DURATION, METRIC_PHASE_DURATION, METRIC_TTFT, METRIC_OPERATION_DURATION,
+      // GenAI conventions' histograms, as the JS exporter names them (dots become underscores)
+      'gen_ai_invoke_agent_duration', 'gen_ai_execute_tool_duration', 'gen_ai_client_operation_time_to_first_chunk',
+      'gen_ai_client_operation_time_per_output_chunk',
+      // the Collector's spanmetrics connector
+      'traces_span_metrics_duration_milliseconds',
+    ];
     const recorded = allRules().flatMap((r) => (r.record ? [r.record] : []));
-    const metrics = new Set([...histograms.flatMap((h) => ['_bucket', '_sum', '_count'].map((s) => h + s)), ...recorded, 'ALERTS']);
+    const gauges = [METRIC_CPU_UTILIZATION, METRIC_MEMORY_USAGE, METRIC_THREAD_POOL_USAGE];
+    const metrics = new Set([...histograms.flatMap((h) => ['_bucket', '_sum', '_count'].map((s) => h + s)), ...recorded, ...gauges, 'ALERTS']);
     const labels = new Set([
       ...[LABEL_AGENT, LABEL_CATEGORY, LABEL_OUTCOME].map(prometheusLabelName),
       // histogram and rule labels, Prometheus' own
       'le', 'quantile', 'slo', 'threshold_seconds', 'job', 'instance', 'alertname', 'alertstate', 'severity',
+      // GenAI and span-metric labels
+      'service_name', 'span_name',
     ]);
     const unknown: string[] = [];
     for (const { panel, expr } of dashboardQueries()) {
@@ -232,7 +292,7 @@ describe('Grafana provisioning', () => {
 
 describe('rule files', () => {
   it('use only the SDK\'s histograms and recorded series', () => {
-    const histograms = [METRIC_EXECUTION_DURATION, METRIC_PHASE_DURATION, METRIC_TTFT];
+    const histograms = [METRIC_EXECUTION_DURATION, METRIC_PHASE_DURATION, METRIC_TTFT, METRIC_OPERATION_DURATION];
     const allowed = new Set([
       ...histograms.flatMap((h) => ['_bucket', '_sum', '_count'].map((s) => h + s)),
       ...allRules().flatMap((r) => (r.record ? [r.record] : [])),

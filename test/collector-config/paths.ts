@@ -48,12 +48,12 @@ export function dashboardQueries(): Array<{ dashboard: string; panel: string; ex
     for (const variable of dashboard.templating?.list ?? []) {
       const query = typeof variable.query === 'string' ? variable.query : variable.query?.query;
       const labelValues = /^label_values\((.+),\s*([a-zA-Z_]\w*)\)$/.exec(query ?? '');
-      if (labelValues) out.push({ dashboard: file, panel: `variable ${variable.name}`, expr: `count by (${labelValues[2]}) (${labelValues[1]})` });
+      if (labelValues) out.push({ dashboard: file, panel: `variable ${variable.name}`, expr: fillVariables(`count by (${labelValues[2]}) (${labelValues[1]})`) });
     }
   }
   return out;
 }
 
 function fillVariables(expr: string): string {
-  return expr.replace(/\$__rate_interval|\$__interval/g, '5m').replace(/\$\{?agent\}?/g, '.*');
+  return expr.replace(/\$__rate_interval|\$__interval/g, '5m').replace(/\$\{?(agent|job|instance)\}?/g, '.*');
 }

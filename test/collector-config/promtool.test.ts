@@ -13,7 +13,7 @@ const run = promisify(execFile);
 /** Runs promtool; resolves with its output, rejects with stdout and stderr in the message. */
 async function promtool(path: string, args: string[], cwd = CONFIG_DIR): Promise<string> {
   try {
-    const { stdout, stderr } = await run(path, args, { cwd, timeout: 30_000 });
+    const { stdout, stderr } = await run(path, args, { cwd, timeout: 90_000 });
     return stdout + stderr;
   } catch (err: any) {
     throw new Error(`promtool ${args.join(' ')} failed:\n${err.stdout ?? ''}${err.stderr ?? ''}${err.message}`);

@@ -23,7 +23,7 @@ describe('le label values', () => {
     const plan = bucketPlan({ total_execution: 7500, time_to_first_token: 0.05, database_query: 1e-4, external_api: 3_600_000 });
     const boundaries = [...new Set([...plan.execution, ...plan.phase, ...plan.ttft])].sort((a, b) => a - b);
     expect(await exportedLeValues(boundaries)).toEqual([...boundaries.map(exporterLeValue), '+Inf']);
-    expect(boundaries.map(exporterLeValue)).toEqual(expect.arrayContaining(['0.1', '1', '5', '7.5', '0.00005', '1e-7', '3600']));
+    expect(boundaries.map(exporterLeValue)).toEqual(expect.arrayContaining(['0.01', '0.64', '7.5', '0.00005', '1e-7', '3600', '0.001088', '81.92']));
   });
 
   it.each([

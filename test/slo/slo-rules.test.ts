@@ -74,15 +74,16 @@ describe('generateSloRules', () => {
     }
     // The objective and its budget are written without binary noise.
     expect(rules.find((r) => r.record === recordName.sloObjective() && r.labels?.slo === 'time_to_first_token')!.expr).toBe('vector(0.999)');
-    expect(rules.find((r) => r.record === recordName.sloBudgetRemaining('agent') && r.labels?.slo === 'time_to_first_token')!.expr).toMatch(/\/ 0\.001$/);
+    expect(rules.find((r) => r.record === recordName.sloBudgetRemaining('agent') && r.labels?.slo === 'time_to_first_token')!.expr).toMatch(/\/ 0\.001, 0, 1\)$/);
   });
 
-  it('filters phase objectives on the category of their MetricType', () => {
+  it('counts operations for per-operation objectives and filters on the category of their MetricType', () => {
     expect(sloSelectors('database_query', 100)).toMatchObject({
-      histogram: 'agent_phase_duration_seconds',
-      total: 'agent_phase_duration_seconds_count{agent_timing_category="database_query"}',
-      good: 'agent_phase_duration_seconds_bucket{agent_timing_category="database_query", le="0.1"}',
+      histogram: 'agent_operation_duration_seconds',
+      total: 'agent_operation_duration_seconds_count{agent_timing_category="database_query"}',
+      good: 'agent_operation_duration_seconds_bucket{agent_timing_category="database_query", le="0.1"}',
     });
+    expect(sloSelectors('queue_wait', 100).total).toBe('agent_phase_duration_seconds_count{agent_timing_category="queue_wait"}');
     expect(sloSelectors('websocket_latency', 50).total).toContain('agent_timing_category="websocket_notification"');
     expect(sloSelectors('total_execution', 5000).good).toBe('agent_execution_duration_seconds_bucket{le=~"5|5\\\\.0"}');
   });
@@ -113,5 +114,54 @@ describe('generateSloRules', () => {
   ])('rejects %j naming the field', (config, message) => {
     expect(() => generateSloRules(config)).toThrow(message);
     expect(() => validateSloRulesConfig(config)).toThrow(/^Invalid SLO config: /);
+  });
+});
+
+describe('validateSloRulesConfig on hostile input', () => {
+  const base = () => ({ objectives: { database_query: { thresholdMs: 100, target: 99 } } });
+  const cyclic: Record<string, unknown> = base();
+  cyclic.self = cyclic;
+  const cyclicLabels: Record<string, unknown> = { team: 'a' };
+  cyclicLabels.loop = cyclicLabels;
+  const throwingGetter = { get objectives(): never { throw new Error('boom'); } };
+  const throwingProxy = new Proxy({}, { ownKeys: () => { throw new TypeError('trap'); } });
+
+  it.each([
+    ['a BigInt threshold', { objectives: { database_query: { thresholdMs: 100n, target: 99 } } }, /thresholdMs must be a finite number.*got 100n/],
+    ['a BigInt target', { objectives: { database_query: { thresholdMs: 100, target: 99n } } }, /target must be a percentage/],
+    ['a cyclic config', cyclic, /self is not a known field/],
+    ['cyclic alert labels', { ...base(), alertLabels: cyclicLabels }, /alertLabels\.loop must be a string/],
+    ['a getter that throws', throwingGetter, /could not be read: boom/],
+    ['a Proxy whose traps throw', throwingProxy, /could not be read: trap/],
+    ['a Symbol key', { ...base(), [Symbol('x')]: 1 }, /must not have Symbol keys/],
+    ['a Symbol value', { objectives: { database_query: { thresholdMs: Symbol('x'), target: 99 } } }, /got symbol/],
+    ['a function', () => 1, /\(the config\) must be an object/],
+    ['a template in a label value', { ...base(), alertLabels: { team: '{{ bad' } }, /alertLabels\.team must not contain "\{\{"/],
+    ['a query template in a label value', { ...base(), alertLabels: { team: '{{ query "up" }}' } }, /must not contain "\{\{" or "\}\}"/],
+    ['a closing delimiter', { ...base(), alertLabels: { team: 'x }}' } }, /must not contain/],
+    ['a huge label value', { ...base(), alertLabels: { team: 'x'.repeat(10_000) } }, /at most 256 characters/],
+    ['a huge key', { objectives: { ['k'.repeat(100_000)]: {} } }, /is not a latency MetricType/],
+  ])('turns %s into "Invalid SLO config: …"', (_what, config, message) => {
+    let thrown: unknown;
+    try {
+      validateSloRulesConfig(config);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown instanceof TypeError || thrown instanceof RangeError).toBe(true);
+    expect((thrown as Error).message).toMatch(/^Invalid SLO config: /);
+    expect((thrown as Error).message).toMatch(message);
+    expect((thrown as Error).message.length).toBeLessThan(400);
+    expect(() => generateSloRules(config)).toThrow(/^Invalid SLO config: /);
+  });
+
+  it('throws TypeError for wrong types and RangeError for values out of range', () => {
+    expect(() => validateSloRulesConfig({ objectives: { database_query: { thresholdMs: '1', target: 99 } } })).toThrow(TypeError);
+    expect(() => validateSloRulesConfig({ objectives: { database_query: { thresholdMs: -1, target: 99 } } })).toThrow(RangeError);
+  });
+
+  it('keeps label values without template delimiters, braces included', () => {
+    const config = validateSloRulesConfig({ ...base(), alertLabels: { team: 'agents {eu}', runbook: 'https://x/y?a=$1' } });
+    expect(config.alertLabels).toEqual({ team: 'agents {eu}', runbook: 'https://x/y?a=$1' });
   });
 });
