@@ -4,18 +4,19 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AGENT_NAME } from './agent';
 import { createProgress, type Progress } from './progress';
-import { buildReport, type Endpoints } from './report/model';
-import { renderHtmlReport } from './report/html';
+import { buildDemoReport, type Endpoints } from './report/model';
 import { colorEnabled, colors, seconds } from './report/style';
-import { renderTerminalReport } from './report/terminal';
 import { HELP, parseOptions, UsageError, type DemoOptions } from './options';
 import { portIsFree, probeOtlp, scrapeMetrics, type ScrapeResult } from './endpoint';
 import { planRun } from './scenario';
 import {
   AggregationWindow,
+  ansiColors,
   getGlobalAggregator,
   MetricType,
   PerformanceAnalyzer,
+  renderHtmlReport,
+  renderTerminalReport,
   startAgentTelemetry,
   startResourceSampler,
   type AgentTelemetry,
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
     const endpoints: Endpoints = { ...metricsEndpoints, upstreamUrl: services.apiUrl, websocketUrl: services.wsUrl };
     if (scrape) endpoints.metricsScrape = { afterRequests: half, ...(await scrape) };
     if (otlp) endpoints.otlpTracesUrl = otlp;
-    const report = buildReport({
+    const report = buildDemoReport({
       records,
       aggregator,
       analyzer: new PerformanceAnalyzer(),
@@ -147,11 +148,12 @@ async function main(): Promise<void> {
     const files: { json?: string; html?: string } = {};
     if (opts.json && !jsonToStdout) files.json = resolve(opts.json);
     if (opts.html) files.html = resolve(opts.html);
-    const rc = colors(colorEnabled(reportStream));
-    reportStream.write(renderTerminalReport(report, rc, reportStream.columns ?? 100, files));
+    const rc = ansiColors(colorEnabled(reportStream));
+    const hint = files.html ? undefined : 'Try --html report.html for the interactive version, --help for options.';
+    reportStream.write(renderTerminalReport(report, rc, reportStream.columns ?? 100, { files, hint }));
     if (jsonToStdout) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else if (files.json) writeFileSync(files.json, `${JSON.stringify(report, null, 2)}\n`);
-    if (files.html) writeFileSync(files.html, renderHtmlReport(report, records));
+    if (files.html) writeFileSync(files.html, renderHtmlReport(report, Object.fromEntries(records.map((r) => [r.breakdown.executionId, r.waterfall]))));
 
     await services.stop();
     services = undefined;

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { componentLogger } from '../internal/diag';
@@ -11,6 +11,11 @@ export interface MetricsEndpointStatus {
   error?: Error;
 }
 
+// [report hook] Extra GET routes beside /metrics (the live report page). Smallest possible hook,
+// to be reconciled with the route registration of the scrape rewrite at merge.
+/** Answers a request for a path it owns (returning true); false leaves it to the endpoint. */
+export type ExtraRoute = (pathname: string, req: IncomingMessage, res: ServerResponse) => boolean;
+
 export interface MetricsEndpoint {
   readonly ready: Promise<MetricsEndpointStatus>;
   close(): Promise<void>;
@@ -22,7 +27,7 @@ export interface MetricsEndpoint {
  * reported outcome — the agent keeps running without the endpoint — instead of an exception.
  * The server and its connections are unref()'d: they never keep the process alive.
  */
-export function serveMetrics(exporter: PrometheusExporter, host: string, port: number, endpoint: string): MetricsEndpoint {
+export function serveMetrics(exporter: PrometheusExporter, host: string, port: number, endpoint: string, extraRoute?: ExtraRoute): MetricsEndpoint {
   const path = endpoint.startsWith('/') ? endpoint : `/${endpoint}`;
   const server: Server = createServer((req, res) => {
     let pathname: string | undefined;
@@ -33,6 +38,8 @@ export function serveMetrics(exporter: PrometheusExporter, host: string, port: n
     }
     if (pathname === path && (req.method === 'GET' || req.method === 'HEAD')) {
       exporter.getMetricsRequestHandler(req, res);
+    } else if (pathname !== undefined && extraRoute?.(pathname, req, res)) {
+      // [report hook] answered by the extra route
     } else {
       res.statusCode = 404;
       res.end('Not found\n');

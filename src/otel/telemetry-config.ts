@@ -22,6 +22,7 @@ export interface ResolvedTelemetryConfig {
 const KNOWN_OPTIONS = new Set([
   'serviceName', 'resource', 'prometheus', 'otlp', 'sampler', 'sloThresholdsMs', 'aggregator', 'abandonAfterMs',
   'maxAgentNames', 'redaction', 'maxAttributeLength', 'instrumentations', 'spanProcessors', 'shutdownTimeoutMillis', 'registerGlobal', 'disabled',
+  'report',
 ]);
 
 function fail(option: string, expected: string, got: unknown): never {

@@ -3,6 +3,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { MetricsAggregator } from '../aggregation/metrics-aggregator';
 import type { RedactionOptions } from '../internal/redaction';
+import type { LiveReportOptions } from '../report/live';
 
 /** Where the Prometheus `/metrics` endpoint listens. */
 export interface PrometheusEndpointOptions {
@@ -64,6 +65,9 @@ export interface AgentTelemetryOptions {
   shutdownTimeoutMillis?: number;
   /** Register the providers as the global OTel providers. Default true. */
   registerGlobal?: boolean;
+  /** Live report page (waterfalls, percentiles, SLOs) at `/report` on the Prometheus endpoint's server,
+   *  with its JSON at `/report.json`; `true` for the defaults. Needs `prometheus` on. Default off. */
+  report?: LiveReportOptions | boolean;
   /** Turn everything off (as `OTEL_SDK_DISABLED=true` does): collectors still compute breakdowns. */
   disabled?: boolean;
 }

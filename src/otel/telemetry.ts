@@ -27,6 +27,7 @@ import { BreakdownSpanProcessor } from './breakdown-span-processor';
 import { exportAgent } from './export-agent';
 import { ExecutionHistogramProducer } from './histogram-producer';
 import { currentBucketPlan, setHistogramProducer, setInstrumentSloThresholds } from './instruments';
+import { LiveReport, resolveLiveReportOptions } from '../report/live';
 import { serveMetrics, type MetricsEndpoint, type MetricsEndpointStatus } from './metrics-endpoint';
 import { samplerFromEnv } from './sampler-from-env';
 import { ATTR_SERVICE_NAME } from './semconv';
@@ -44,6 +45,8 @@ export interface AgentTelemetry {
   forceFlush(): Promise<void>;
   /** Resolves once the Prometheus endpoint listens (with its URL) or failed to (with the error). */
   readonly metricsEndpoint: Promise<MetricsEndpointStatus>;
+  /** Resolves with the live report page's URL once it is served (`report` option), or `{}` when it is off. */
+  readonly reportEndpoint: Promise<MetricsEndpointStatus>;
   /** The providers, for instrumentations you register yourself (undefined when disabled). */
   readonly tracerProvider: ApiTracerProvider | undefined;
   readonly meterProvider: ApiMeterProvider | undefined;
@@ -64,6 +67,7 @@ function inert(): AgentTelemetry {
     },
     forceFlush: () => Promise.resolve(),
     metricsEndpoint: Promise.resolve({}),
+    reportEndpoint: Promise.resolve({}),
     tracerProvider: undefined,
     meterProvider: undefined,
   };
@@ -106,6 +110,10 @@ function withTimeout(p: Promise<unknown>, ms: number, what: string): Promise<voi
  */
 export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentTelemetry {
   const cfg = resolveTelemetryOptions(options);
+  const reportOptions = resolveLiveReportOptions(options.report);
+  if (reportOptions && !cfg.prometheus) {
+    throw new TypeError('agent-timing: startAgentTelemetry option report is served beside /metrics: turn the Prometheus endpoint on (remove prometheus: false) or remove report');
+  }
   const level = logLevelFromEnv();
   if (level !== undefined) diag.setLogger(new DiagConsoleLogger(), { logLevel: level, suppressOverrideMessage: true });
   if (active) {
@@ -150,6 +158,11 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
       }),
     );
   }
+  let metricsUrl: string | undefined;
+  const live = reportOptions
+    ? new LiveReport(reportOptions, aggregator, { serviceName: cfg.serviceName, sloThresholdsMs: cfg.sloThresholdsMs, metricsUrl: () => metricsUrl })
+    : undefined;
+  if (live) spanProcessors.push(live.recorder);
   if (options.spanProcessors) spanProcessors.push(...options.spanProcessors);
   const tracerProvider = new NodeTracerProvider({
     resource,
@@ -167,8 +180,24 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
   let endpoint: MetricsEndpoint | undefined;
   if (cfg.prometheus) {
     prometheus = new PrometheusExporter({ preventServerStart: true, metricProducers: [histograms] });
-    endpoint = serveMetrics(prometheus, cfg.prometheus.host, cfg.prometheus.port, cfg.prometheus.endpoint);
+    endpoint = serveMetrics(
+      prometheus,
+      cfg.prometheus.host,
+      cfg.prometheus.port,
+      cfg.prometheus.endpoint,
+      live ? (pathname, req, res) => live.handle(pathname, req, res) : undefined,
+    );
   }
+  const reportEndpoint: Promise<MetricsEndpointStatus> =
+    live && endpoint && reportOptions
+      ? endpoint.ready.then((status) => {
+          if (!status.url) return status;
+          metricsUrl = status.url;
+          const url = new URL(reportOptions.path, status.url).href;
+          if (reportOptions.printUrl) process.stderr.write(`agent-timing: live report at ${url}\n`);
+          return { url };
+        })
+      : Promise.resolve({});
   const meterProvider = new MeterProvider({
     resource,
     views: agentTimingViews({ sloThresholdsMs: cfg.sloThresholdsMs }),
@@ -195,6 +224,7 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
   };
   const handle: AgentTelemetry = {
     metricsEndpoint: endpoint?.ready ?? Promise.resolve({}),
+    reportEndpoint,
     tracerProvider,
     meterProvider,
     forceFlush: () =>
