@@ -120,6 +120,12 @@ export class LiveReport {
 
   /** Answers GET/HEAD of the page and its JSON; false for any other path. */
   handle(pathname: string, req: IncomingMessage, res: ServerResponse): boolean {
+    if (pathname === '/favicon.ico') {
+      // Browsers ask for it beside any page; an empty answer keeps their console free of 404s.
+      res.writeHead(204, { 'Cache-Control': 'max-age=86400' });
+      res.end();
+      return true;
+    }
     if (pathname !== this.options.path && pathname !== this.options.jsonPath) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });

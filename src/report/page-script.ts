@@ -111,6 +111,10 @@ export const PAGE_SCRIPT = String.raw`
   window.addEventListener('scroll', function () { if (st.lastPointer === 'mouse') hideTip(); }, { passive: true });
 
   // ---- header -----------------------------------------------------------------------------------
+  function incidentLabel(e) {
+    var p = R.anomalies.planted.filter(function (x) { return x.executionId === e.executionId; })[0];
+    return p ? p.label : e.incident;
+  }
   function sloOf(type) { var x = (R.slo || []).filter(function (o) { return o.metricType === type; })[0]; return x; }
   function renderHeader() {
     var run = R.run;
@@ -186,7 +190,7 @@ export const PAGE_SCRIPT = String.raw`
     });
     if (objective && objective.thresholdMs <= yMax) {
       root.appendChild(s('line', { x1: left, x2: W - right, y1: y(objective.thresholdMs), y2: y(objective.thresholdMs), stroke: '#ef5f6b', 'stroke-dasharray': '4 4' }));
-      root.appendChild(s('text', { x: W - right, y: y(objective.thresholdMs) - 4, 'text-anchor': 'end', text: 'total ≤ ' + fmtMs(objective.thresholdMs) + ' objective', style: { fill: '#ef5f6b' } }));
+      root.appendChild(s('text', { x: left + 4, y: y(objective.thresholdMs) - 4, text: 'total ≤ ' + fmtMs(objective.thresholdMs) + ' objective', style: { fill: '#ef5f6b' } }));
     }
     var cols = [];
     groups.forEach(function (g, gi) {
@@ -212,7 +216,7 @@ export const PAGE_SCRIPT = String.raw`
         var e = target;
         var top4 = Object.keys(e.categories).filter(function (k) { return e.categories[k] > 0; }).sort(function (a, b) { return e.categories[b] - e.categories[a]; }).slice(0, 4);
         var out = [h('b', { text: g.length > 1 ? g.length + ' executions · slowest ' + shortId(e.executionId) : shortId(e.executionId) }), ' · ' + fmtMs(e.totalMs) + (e.ttftMs !== undefined ? ' · TTFT ' + fmtMs(e.ttftMs) : '')];
-        if (e.incident) out.push(h('br'), h('span', { style: { color: '#e8b339' }, text: '⚑ ' + e.incident }));
+        if (e.incident) out.push(h('br'), h('span', { style: { color: '#e8b339' }, text: '⚑ ' + incidentLabel(e) }));
         top4.forEach(function (k) { out.push(h('br'), swatch(k), catLabel(k) + ' ' + fmtMs(e.categories[k])); });
         out.push(h('br'), h('span', { class: 'muted', text: data.waterfalls[e.executionId] ? 'Enter or click: its waterfall' : 'no waterfall kept (only recent and slowest ones are)' }));
         return out;
@@ -282,7 +286,7 @@ export const PAGE_SCRIPT = String.raw`
     var title = [h('b', { text: 'Execution ' + shortId(id) }), h('span', { class: 'pill', text: fmtMs(e.totalMs) })];
     if (e.ttftMs !== undefined) title.push(h('span', { class: 'pill', text: 'TTFT ' + fmtMs(e.ttftMs) }));
     if (e.outcome === 'error') title.push(h('span', { class: 'pill bad', text: 'failed' + (e.error ? ': ' + e.error : '') }));
-    if (e.incident) title.push(h('span', { class: 'pill warn', text: '⚑ ' + e.incident }));
+    if (e.incident) title.push(h('span', { class: 'pill warn', text: '⚑ ' + incidentLabel(e) }));
     title.push(traceLink(e.traceId));
     append(host, h('div', { class: 'wf-title' }, title));
     if (!rows || !rows.length) {
@@ -357,7 +361,7 @@ export const PAGE_SCRIPT = String.raw`
       else if (ev.key === 'Home') to = vis[0];
       else if (ev.key === 'End') to = vis[vis.length - 1];
       else if (ev.key === 'ArrowRight') { if (hasKids[i] && st.collapsed[i]) { st.collapsed[i] = false; renderWaterfall(); focusRow(); ev.preventDefault(); return; } if (hasKids[i]) to = i + 1; }
-      else if (ev.key === 'ArrowLeft') { if (hasKids[i] && !st.collapsed[i] && i > 0) { st.collapsed[i] = true; renderWaterfall(); focusRow(); ev.preventDefault(); return; } if (parentOf[i] >= 0) to = parentOf[i]; }
+      else if (ev.key === 'ArrowLeft') { if (hasKids[i] && !st.collapsed[i]) { st.collapsed[i] = true; renderWaterfall(); focusRow(); ev.preventDefault(); return; } if (parentOf[i] >= 0) to = parentOf[i]; }
       else if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); st.detailRow = i; renderWaterfall(); focusRow(); return; }
       else if (ev.key === 'z' || ev.key === 'Z') { ev.preventDefault(); zoomTo(rows[i]); return; }
       else if (ev.key === '+' || ev.key === '=') { ev.preventDefault(); zoomBy(0.5); focusRow(); return; }

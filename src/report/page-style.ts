@@ -33,7 +33,8 @@ section > header .note { margin: 0; }
 .scroll { overflow-x: auto; max-width: 100%; -webkit-overflow-scrolling: touch; }
 table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
 th { text-align: left; color: var(--muted); font-weight: 500; font-size: 12px; padding: 6px 10px; border-bottom: 1px solid var(--line); white-space: nowrap; }
-td { padding: 7px 10px; border-bottom: 1px solid var(--line); }
+td { padding: 7px 10px; border-bottom: 1px solid var(--line); overflow-wrap: normal; }
+td:first-child { white-space: nowrap; }
 tr:last-child td { border-bottom: 0; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 3px; margin-right: 8px; vertical-align: -1px; flex: none; }
@@ -111,7 +112,7 @@ code { font-family: var(--mono); font-size: 12px; background: var(--panel-2); pa
   section { padding: 12px 10px 14px; }
   .kpis { grid-template-columns: repeat(2, minmax(0, 1fr)); }
   .kpi .value { font-size: 18px; }
-  .wf-axis, .wf-row { grid-template-columns: minmax(96px, 40%) minmax(0, 1fr) 52px; }
+  .wf-axis, .wf-row { grid-template-columns: minmax(96px, 38%) minmax(0, 1fr) 62px; }
   th, td { padding: 6px 6px; }
 }
 `;
