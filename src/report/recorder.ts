@@ -90,9 +90,10 @@ export class ReportRecorder implements SpanProcessor {
       list = [];
       this.pending.set(traceId, list);
     }
-    if (list.length < this.spansCap) list.push(span);
-    else reportDrop('report-spans-per-trace', `the report kept the first ${this.spansCap} spans of a trace (raise report.maxSpansPerTrace)`);
     const executionId = span.attributes[ATTR_EXECUTION_ID];
+    // An execution's root span is always kept: the waterfall hangs from it.
+    if (list.length < this.spansCap || typeof executionId === 'string') list.push(span);
+    else reportDrop('report-spans-per-trace', `the report kept the first ${this.spansCap} spans of a trace (raise report.maxSpansPerTrace)`);
     if (typeof executionId === 'string') {
       // The execution's root span: its trace's spans so far are what its waterfall draws. The list
       // stays pending when the execution is nested in a longer trace (a parent execution).

@@ -178,8 +178,8 @@ function markCriticalPath(rows: WaterfallRow[], operations: string[], path: read
 
 /**
  * The critical path over the rows, as Jaeger UI computes it: from the end of the root, walk back
- * through the child that finished last; a child that overlaps the one already taken is skipped;
- * time between children is the parent's own. Children are clipped to their parent. Iterative.
+ * through the child that finished last; a child that overlaps the one already taken counts only
+ * for its part before it; time between children is the parent's own. Children are clipped to their parent. Iterative.
  */
 function criticalPathOfRows(rows: WaterfallRow[], kidsOf: number[][]): CriticalPathEntry[] {
   const sections: Array<{ row: number; from: number; to: number }> = [];
@@ -194,7 +194,10 @@ function criticalPathOfRows(rows: WaterfallRow[], kidsOf: number[][]): CriticalP
     let cursor = to;
     const pushBack: Array<{ row: number; from: number; to: number }> = [];
     for (const c of kids) {
-      if (c.e > cursor) continue; // overlaps the child already on the path
+      if (c.s >= cursor) continue; // wholly inside the child already on the path
+      // A child that overlaps the one already taken counts for its part before it (span clocks of
+      // siblings can disagree by a fraction of a millisecond).
+      c.e = Math.min(c.e, cursor);
       if (cursor > c.e) pushBack.push({ row: -1 - row, from: c.e, to: cursor });
       pushBack.push({ row: c.k, from: c.s, to: c.e });
       cursor = c.s;
