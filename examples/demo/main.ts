@@ -37,7 +37,7 @@ function parseOrExit(): DemoOptions {
 }
 
 /** Starts telemetry with /metrics on the asked port, or on a free one when it is taken. */
-async function startTelemetry(port: number, spans: WaterfallRecorder): Promise<{ telemetry: AgentTelemetry; endpoints: Pick<Endpoints, 'metricsUrl' | 'metricsNote'> }> {
+async function startTelemetry(port: number, spans: WaterfallRecorder): Promise<{ telemetry: AgentTelemetry; endpoints: Pick<Endpoints, 'metricsUrl' | 'metricsNote' | 'reportUrl'> }> {
   const host = process.env.OTEL_EXPORTER_PROMETHEUS_HOST?.trim() || 'localhost';
   let note: string | undefined;
   let usePort = port;
@@ -45,11 +45,19 @@ async function startTelemetry(port: number, spans: WaterfallRecorder): Promise<{
     note = `port ${port} is in use, so /metrics listens on a free port instead (choose one with --port)`;
     usePort = 0;
   }
-  const telemetry = startAgentTelemetry({ serviceName: 'agent-timing-demo', prometheus: { port: usePort }, spanProcessors: [spans] });
+  const telemetry = startAgentTelemetry({
+    serviceName: 'agent-timing-demo',
+    prometheus: { port: usePort },
+    spanProcessors: [spans],
+    // The live report page beside /metrics (kept up with --serve).
+    report: { printUrl: false },
+  });
   const status = await telemetry.metricsEndpoint;
   if (status.error) note = `/metrics is not available: ${status.error.message}`;
-  const endpoints: Pick<Endpoints, 'metricsUrl' | 'metricsNote'> = {};
+  const endpoints: Pick<Endpoints, 'metricsUrl' | 'metricsNote' | 'reportUrl'> = {};
   if (status.url) endpoints.metricsUrl = status.url;
+  const report = await telemetry.reportEndpoint;
+  if (report.url) endpoints.reportUrl = report.url;
   if (note) endpoints.metricsNote = note;
   return { telemetry, endpoints };
 }
@@ -96,6 +104,7 @@ async function main(): Promise<void> {
 
   try {
     if (metricsEndpoints.metricsUrl) status.write(`  ${c.dim('/metrics')}   ${metricsEndpoints.metricsUrl}\n`);
+    if (metricsEndpoints.reportUrl) status.write(`  ${c.dim('/report')}    ${metricsEndpoints.reportUrl} ${c.dim('(live)')}\n`);
     if (metricsEndpoints.metricsNote) status.write(`  ${c.yellow('!')} ${metricsEndpoints.metricsNote}\n`);
     const otlp = otlpTracesUrl();
     if (otlp) {
@@ -159,7 +168,7 @@ async function main(): Promise<void> {
     services = undefined;
     if (opts.serve && !metricsEndpoints.metricsUrl) status.write(`${c.yellow('!')} --serve: there is no /metrics endpoint to keep up\n`);
     if (opts.serve && metricsEndpoints.metricsUrl) {
-      status.write(`\n${c.bold('Serving')} ${metricsEndpoints.metricsUrl} ${c.dim('until Ctrl-C')}\n`);
+      status.write(`\n${c.bold('Serving')} ${metricsEndpoints.metricsUrl}${metricsEndpoints.reportUrl ? ` and ${metricsEndpoints.reportUrl}` : ''} ${c.dim('until Ctrl-C')}\n`);
       serving = true;
       setInterval(() => undefined, 1 << 30); // the endpoint itself never keeps the process alive
       return;

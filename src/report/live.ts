@@ -60,6 +60,7 @@ export function resolveLiveReportOptions(value: LiveReportOptions | boolean | un
       recentExecutions: o.recentExecutions,
       slowestExecutions: o.slowestExecutions,
       listedExecutions: o.listedExecutions,
+      recentEveryMs: o.recentEveryMs,
       maxPendingTraces: o.maxPendingTraces,
       maxSpansPerTrace: o.maxSpansPerTrace,
     },
@@ -84,6 +85,7 @@ export class LiveReport {
   readonly recorder: ReportRecorder;
   private readonly aggregator: MetricsAggregator | undefined;
   private cached: { at: number; version: number; snapshot: ReportSnapshot } | undefined;
+  private buildMs = 0;
 
   constructor(
     private readonly options: ResolvedLiveReportOptions,
@@ -98,7 +100,12 @@ export class LiveReport {
   snapshot(): ReportSnapshot {
     const now = Date.now();
     const version = this.recorder.version;
-    if (this.cached && this.cached.version === version && now - this.cached.at < 1000) return this.cached.snapshot;
+    // Rebuilt at most once a second, and never more often than ten times its own cost: a big
+    // aggregator (an hour of a busy service) takes a while to summarize, and the host never pays.
+    if (this.cached && now - this.cached.at < Math.max(1000, 10 * this.buildMs) && (this.cached.version === version || now - this.cached.at < 10 * this.buildMs)) {
+      return this.cached.snapshot;
+    }
+    const t0 = performance.now();
     const { executions, waterfalls, kept } = this.recorder.snapshot();
     const endpoints: AgentReport['endpoints'] = {};
     const metricsUrl = this.context.metricsUrl?.();
@@ -114,6 +121,7 @@ export class LiveReport {
       keptNote: `Waterfalls are kept for ${kept} of them (the most recent and the slowest).`,
     });
     const snapshot = { version, report, waterfalls };
+    this.buildMs = performance.now() - t0;
     this.cached = { at: now, version, snapshot };
     return snapshot;
   }

@@ -50,6 +50,8 @@ export interface RunInfo {
 
 export interface Endpoints {
   metricsUrl?: string;
+  /** The live report page, when served. */
+  reportUrl?: string;
   /** Why the endpoint is not where asked (port in use) or not up at all. */
   metricsNote?: string;
   /** A scrape of /metrics while the run went. */

@@ -3,7 +3,8 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 import { reportDrop } from '../internal/diag';
 import { ATTR_EXECUTION_ID } from '../otel/names';
 import { onExecutionComplete } from '../timing/completion';
-import type { TimingBreakdown } from '../timing/timing-breakdown';
+import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD } from '../timing/categories';
+import { createPhaseDurations, type TimingBreakdown, type TimingBreakdownData } from '../timing/timing-breakdown';
 import type { ReportExecution } from './build';
 import type { WaterfallRow } from './model';
 import { waterfallFromSpans } from './waterfall';
@@ -16,11 +17,18 @@ export interface ReportRecorderOptions {
   slowestExecutions?: number;
   /** Completed executions listed (breakdown only, no spans) for the executions chart and throughput. Default 1000. */
   listedExecutions?: number;
+  /** Keep at most one recent execution with its spans per this many ms (the slowest are kept whatever
+   *  the rate): under a high load the recent set then covers the last seconds without holding the
+   *  spans of every execution. 0 keeps every one. Default 100. */
+  recentEveryMs?: number;
   /** Most traces whose spans wait for their execution to complete; the oldest is dropped beyond. Default 256. */
   maxPendingTraces?: number;
   /** Most spans kept per trace; more are dropped (and counted). Default 256. */
   maxSpansPerTrace?: number;
 }
+
+const FIELDS = BREAKDOWN_CATEGORIES.map((c) => CATEGORY_FIELD[c]);
+const STRIDE = 4 + FIELDS.length;
 
 interface Kept {
   breakdown: TimingBreakdown;
@@ -36,14 +44,14 @@ function positive(name: string, v: number | undefined, def: number): number {
 }
 
 /**
- * Keeps a bounded set of completed executions for the report: the latest `recentExecutions` and
- * the `slowestExecutions` slowest, each with the spans of its trace, and a ring of the latest
- * `listedExecutions` breakdowns. On the hot path it only stores references: a span's end appends
+ * Keeps a bounded set of completed executions for the report: the latest `recentExecutions` (at
+ * most one per `recentEveryMs`) and the `slowestExecutions` slowest, each with the spans of its
+ * trace, and a ring of the latest `listedExecutions` breakdowns (their numbers only). On the hot path it only stores references: a span's end appends
  * it to its trace's list, an execution's completion moves that list into a ring slot. Waterfall
  * rows, redaction and the critical path are computed when the report is read.
  *
  * Memory: at most (recent + slowest) executions × maxSpansPerTrace spans, plus maxPendingTraces ×
- * maxSpansPerTrace spans in flight, plus `listedExecutions` breakdowns (~1 KB each).
+ * maxSpansPerTrace spans in flight, plus 104 bytes and the id string per listed execution.
  */
 export class ReportRecorder implements SpanProcessor {
   private readonly recentCap: number;
@@ -58,7 +66,15 @@ export class ReportRecorder implements SpanProcessor {
   private recentNext = 0;
   /** Ascending by total time. */
   private readonly slowest: Kept[] = [];
-  private readonly listed: Array<TimingBreakdown | undefined>;
+  private readonly recentEveryMs: number;
+  private lastRecentAt = -Infinity;
+  // The listed executions, in a ring of fixed arrays: nothing is allocated or kept alive per
+  // execution but its id and agent name (retaining each breakdown object would promote ~1 KB per
+  // execution to the old generation).
+  private readonly listedId: Array<string | undefined>;
+  private readonly listedAgent: string[];
+  /** Per slot: startedAt, totalMs, ttftMs (NaN: none), failed (0/1), then the categories' ms. */
+  private readonly listedNum: Float64Array;
   private listedNext = 0;
   private completedCount = 0;
   private unsubscribe: (() => void) | undefined;
@@ -72,7 +88,10 @@ export class ReportRecorder implements SpanProcessor {
     this.pendingCap = Math.max(1, positive('maxPendingTraces', options.maxPendingTraces, 256));
     this.spansCap = Math.max(1, positive('maxSpansPerTrace', options.maxSpansPerTrace, 256));
     this.recent = new Array<Kept | undefined>(this.recentCap).fill(undefined);
-    this.listed = new Array<TimingBreakdown | undefined>(this.listCap).fill(undefined);
+    this.recentEveryMs = positive('recentEveryMs', options.recentEveryMs, 100);
+    this.listedId = new Array<string | undefined>(this.listCap).fill(undefined);
+    this.listedAgent = new Array<string>(this.listCap).fill('');
+    this.listedNum = new Float64Array(this.listCap * STRIDE);
     this.unsubscribe = onExecutionComplete((b) => this.onComplete(b));
   }
 
@@ -105,23 +124,37 @@ export class ReportRecorder implements SpanProcessor {
 
   private onComplete(b: TimingBreakdown): void {
     this.completedCount++;
-    this.listed[this.listedNext] = b;
-    this.listedNext = (this.listedNext + 1) % this.listCap;
-    const spans = this.ended.get(b.executionId) ?? [];
-    this.ended.delete(b.executionId);
-    const kept: Kept = { breakdown: b, spans };
-    if (this.recentCap > 0) {
+    const slot = this.listedNext;
+    this.listedNext = (slot + 1) % this.listCap;
+    this.listedId[slot] = b.executionId;
+    this.listedAgent[slot] = b.agentName;
+    const num = this.listedNum;
+    let at = slot * STRIDE;
+    num[at++] = b.startedAt;
+    num[at++] = b.totalMs;
+    num[at++] = b.ttftMs === undefined ? NaN : b.ttftMs;
+    num[at++] = b.outcome === 'error' ? 1 : 0;
+    for (let i = 0; i < FIELDS.length; i++) num[at + i] = b[FIELDS[i]];
+    const spans = this.ended.get(b.executionId);
+    if (spans !== undefined) this.ended.delete(b.executionId);
+    const s = this.slowest;
+    const slow = this.slowestCap > 0 && (s.length < this.slowestCap || b.totalMs > s[0].breakdown.totalMs);
+    const now = b.startedAt + b.totalMs;
+    const recent = this.recentCap > 0 && now - this.lastRecentAt >= this.recentEveryMs;
+    this.version++;
+    if (!slow && !recent) return;
+    const kept: Kept = { breakdown: b, spans: spans ?? [] };
+    if (recent) {
+      this.lastRecentAt = now;
       this.recent[this.recentNext] = kept;
       this.recentNext = (this.recentNext + 1) % this.recentCap;
     }
-    const s = this.slowest;
-    if (this.slowestCap > 0 && (s.length < this.slowestCap || b.totalMs > s[0].breakdown.totalMs)) {
+    if (slow) {
       if (s.length >= this.slowestCap) s.shift();
       let i = s.length;
       while (i > 0 && s[i - 1].breakdown.totalMs > b.totalMs) i--;
       s.splice(i, 0, kept);
     }
-    this.version++;
   }
 
   /** Executions completed since the recorder started. */
@@ -144,14 +177,35 @@ export class ReportRecorder implements SpanProcessor {
     }
     const executions: ReportExecution[] = [];
     for (let i = 0; i < this.listCap; i++) {
-      const b = this.listed[(this.listedNext + i) % this.listCap];
-      if (b) executions.push(byId.get(b.executionId) ?? { breakdown: b });
+      const slot = (this.listedNext + i) % this.listCap;
+      const id = this.listedId[slot];
+      if (id !== undefined) executions.push(byId.get(id) ?? { breakdown: this.listedBreakdown(slot, id) });
     }
     // A slow execution that has left the list is still shown.
     const listedIds = new Set(executions.map((e) => e.breakdown.executionId));
     for (const k of this.slowest) if (!listedIds.has(k.breakdown.executionId)) executions.push(byId.get(k.breakdown.executionId)!);
     executions.sort((a, b) => a.breakdown.startedAt - b.breakdown.startedAt);
     return { executions, waterfalls, kept: Object.keys(waterfalls).length };
+  }
+
+  private listedBreakdown(slot: number, executionId: string): TimingBreakdownData {
+    const num = this.listedNum;
+    let at = slot * STRIDE;
+    const b = {
+      executionId,
+      agentName: this.listedAgent[slot],
+      startedAt: num[at++],
+      totalMs: num[at++],
+      phases: createPhaseDurations(),
+      completed: true,
+      openPhases: [],
+      foreignSpanCount: 0,
+    } as unknown as TimingBreakdownData;
+    const ttft = num[at++];
+    if (ttft === ttft) b.ttftMs = ttft;
+    b.outcome = num[at++] === 1 ? 'error' : 'success';
+    for (let i = 0; i < FIELDS.length; i++) (b as unknown as Record<string, number>)[FIELDS[i]] = num[at + i];
+    return b;
   }
 
   private build(k: Kept): ReportExecution {

@@ -28,7 +28,7 @@ describe('ReportRecorder', () => {
   });
 
   it('keeps the recent and the slowest executions with their spans, and lists the rest without them', async () => {
-    const recorder = new ReportRecorder({ recentExecutions: 3, slowestExecutions: 2, listedExecutions: 6 });
+    const recorder = new ReportRecorder({ recentExecutions: 3, slowestExecutions: 2, listedExecutions: 6, recentEveryMs: 0 });
     const { provider, tracer } = setUp(recorder);
     const ids: string[] = [];
     const durations = [30, 1, 1, 25, 1, 1, 1, 1];
@@ -69,6 +69,17 @@ describe('ReportRecorder', () => {
     expect(kept.filter(Boolean).every((k) => k!.built === undefined)).toBe(true);
     recorder.snapshot();
     expect(kept.filter(Boolean).every((k) => k!.built !== undefined)).toBe(true);
+    await provider.shutdown();
+  });
+
+  it('keeps at most one recent execution per recentEveryMs (the slowest whatever the rate)', async () => {
+    const recorder = new ReportRecorder({ recentExecutions: 10, slowestExecutions: 1, recentEveryMs: 60_000 });
+    const { provider, tracer } = setUp(recorder);
+    for (let i = 0; i < 5; i++) await run(tracer, 'bot', i === 2 ? 20 : 1);
+    const snap = recorder.snapshot();
+    expect(snap.executions).toHaveLength(5); // all listed
+    expect(snap.kept).toBe(2); // the first (recent) and the slowest
+    expect(snap.executions.filter((e) => e.waterfall).map((e) => e.breakdown.totalMs > 15)).toEqual([false, true]);
     await provider.shutdown();
   });
 
