@@ -106,7 +106,8 @@ export const PAGE_SCRIPT = String.raw`
     node.addEventListener('blur', function () { if (tipOwner === node) hideTip(); });
     node.addEventListener('click', function (e) { if (st.lastPointer === 'touch' || st.lastPointer === 'pen') showTip(node, build, e.clientX, e.clientY, true); });
   }
-  document.addEventListener('keydown', function (e) { if (e.key === 'Escape') hideTip(); });
+  document.addEventListener('keydown', function (e) { st.lastPointer = 'keyboard'; if (e.key === 'Escape') hideTip(); });
+  document.addEventListener('pointermove', function (e) { if (e.pointerType === 'mouse') st.lastPointer = 'mouse'; }, { passive: true });
   document.addEventListener('pointerdown', function (e) { if (tipOwner && !tipEl.contains(e.target) && !(tipOwner.contains && tipOwner.contains(e.target))) hideTip(); });
   window.addEventListener('scroll', function () { if (st.lastPointer === 'mouse') hideTip(); }, { passive: true });
 

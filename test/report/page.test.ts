@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  buildReport,
+  MetricsAggregator,
   MetricType,
   renderHtmlReport,
   resetGlobalAggregator,
@@ -122,6 +124,10 @@ describeWithPrograms('the report page in Chromium', { chromium: 'chromium' }, ({
       onColumn = await page.evaluate(() => document.activeElement?.matches('#executions .col') ?? false);
     }
     expect(onColumn).toBe(true);
+    // Focus shows the column's tooltip; Escape dismisses it.
+    await page.waitForSelector('#tooltip.on');
+    await page.keyboard.press('Escape');
+    expect(await page.locator('#tooltip.on').count()).toBe(0);
     await page.keyboard.press('Home');
     for (let i = 0; i < target; i++) await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Enter');
@@ -185,6 +191,33 @@ describeWithPrograms('the report page in Chromium', { chromium: 'chromium' }, ({
       const p = await layoutProblems(page, 10);
       expect(p.scrollWidth).toBeLessThanOrEqual(p.clientWidth);
       expect(p.small).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  }, 60_000);
+
+  it('draws a long run as at most one column per 4 px, grouped, and stays within the page at 390 px', async () => {
+    // 3 000 executions: far more than the page draws one by one.
+    const executions = Array.from({ length: 3000 }, (_, i) => ({
+      breakdown: {
+        executionId: `run-1-${String(i).padStart(4, '0')}`, agentName: 'bot', totalMs: 100 + (i % 97), initializationMs: 0, toolExecutionMs: 0,
+        llmProcessingMs: 60 + (i % 97), websocketNotificationMs: 0, databaseQueryMs: 20, externalApiMs: 20, queueWaitMs: 0, overheadMs: 0,
+        uncategorizedMs: 0, phases: {}, startedAt: 1_700_000_000_000 + i * 50, completed: true, outcome: 'success' as const, openPhases: [], foreignSpanCount: 0,
+      },
+    }));
+    const report = buildReport({ executions, aggregator: new MetricsAggregator() });
+    const file = join(dir, 'long.html');
+    writeFileSync(file, renderHtmlReport(report, {}));
+    for (const [w, h] of [[1440, 900], [390, 844]]) {
+      const { page, errors } = await openPage(browser, w, h);
+      await page.goto(`file://${file}`);
+      await page.waitForSelector('#executions .col');
+      const cols = await page.locator('#executions .col').count();
+      expect(cols).toBeLessThanOrEqual(Math.min(300, Math.floor(w / 4)));
+      expect(cols).toBeGreaterThan(10);
+      expect(await page.locator('#executions .legend').innerText()).toMatch(/executions per column/);
+      const p = await layoutProblems(page, 10);
+      expect(p.scrollWidth).toBeLessThanOrEqual(p.clientWidth);
       expect(errors).toEqual([]);
       await page.close();
     }
