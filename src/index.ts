@@ -115,6 +115,35 @@ export {
 } from './slo/slo-config';
 export type { SloRulesConfig, SloObjective } from './slo/slo-config';
 
+// The report: terminal text, JSON and one self-contained HTML page (live with startAgentTelemetry({ report }))
+export {
+  buildReport,
+  DEFAULT_SLO_TARGET_PERCENT,
+  renderHtmlReport,
+  reportContentSecurityPolicy,
+  renderTerminalReport,
+  ansiColors,
+  colorEnabled,
+  ReportRecorder,
+  waterfallFromSpans,
+  REPORT_SCHEMA,
+} from './report';
+export type {
+  BuildReportOptions,
+  ReportExecution,
+  HtmlReportOptions,
+  TerminalReportOptions,
+  Colors,
+  ReportRecorderOptions,
+  LiveReportOptions,
+  ReportSnapshot,
+  AgentReport,
+  WaterfallRow,
+  ExecutionSummary,
+  ExecutionDetail,
+  PageData,
+} from './report';
+
 // Health
 export { getAgentTimingHealth } from './health';
 export type { AgentTimingHealth } from './health';

@@ -4,18 +4,19 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AGENT_NAME } from './agent';
 import { createProgress, type Progress } from './progress';
-import { buildReport, type Endpoints } from './report/model';
-import { renderHtmlReport } from './report/html';
+import { buildDemoReport, type Endpoints } from './report/model';
 import { colorEnabled, colors, seconds } from './report/style';
-import { renderTerminalReport } from './report/terminal';
 import { HELP, parseOptions, UsageError, type DemoOptions } from './options';
 import { portIsFree, probeOtlp, scrapeMetrics, type ScrapeResult } from './endpoint';
 import { planRun } from './scenario';
 import {
   AggregationWindow,
+  ansiColors,
   getGlobalAggregator,
   MetricType,
   PerformanceAnalyzer,
+  renderHtmlReport,
+  renderTerminalReport,
   startAgentTelemetry,
   startResourceSampler,
   type AgentTelemetry,
@@ -36,7 +37,7 @@ function parseOrExit(): DemoOptions {
 }
 
 /** Starts telemetry with /metrics on the asked port, or on a free one when it is taken. */
-async function startTelemetry(port: number, spans: WaterfallRecorder): Promise<{ telemetry: AgentTelemetry; endpoints: Pick<Endpoints, 'metricsUrl' | 'metricsNote'> }> {
+async function startTelemetry(port: number, spans: WaterfallRecorder): Promise<{ telemetry: AgentTelemetry; endpoints: Pick<Endpoints, 'metricsUrl' | 'metricsNote' | 'reportUrl'> }> {
   const host = process.env.OTEL_EXPORTER_PROMETHEUS_HOST?.trim() || 'localhost';
   let note: string | undefined;
   let usePort = port;
@@ -44,11 +45,19 @@ async function startTelemetry(port: number, spans: WaterfallRecorder): Promise<{
     note = `port ${port} is in use, so /metrics listens on a free port instead (choose one with --port)`;
     usePort = 0;
   }
-  const telemetry = startAgentTelemetry({ serviceName: 'agent-timing-demo', prometheus: { port: usePort }, spanProcessors: [spans] });
+  const telemetry = startAgentTelemetry({
+    serviceName: 'agent-timing-demo',
+    prometheus: { port: usePort },
+    spanProcessors: [spans],
+    // The live report page beside /metrics (kept up with --serve).
+    report: { printUrl: false },
+  });
   const status = await telemetry.metricsEndpoint;
   if (status.error) note = `/metrics is not available: ${status.error.message}`;
-  const endpoints: Pick<Endpoints, 'metricsUrl' | 'metricsNote'> = {};
+  const endpoints: Pick<Endpoints, 'metricsUrl' | 'metricsNote' | 'reportUrl'> = {};
   if (status.url) endpoints.metricsUrl = status.url;
+  const report = await telemetry.reportEndpoint;
+  if (report.url) endpoints.reportUrl = report.url;
   if (note) endpoints.metricsNote = note;
   return { telemetry, endpoints };
 }
@@ -95,6 +104,7 @@ async function main(): Promise<void> {
 
   try {
     if (metricsEndpoints.metricsUrl) status.write(`  ${c.dim('/metrics')}   ${metricsEndpoints.metricsUrl}\n`);
+    if (metricsEndpoints.reportUrl) status.write(`  ${c.dim('/report')}    ${metricsEndpoints.reportUrl} ${c.dim('(live)')}\n`);
     if (metricsEndpoints.metricsNote) status.write(`  ${c.yellow('!')} ${metricsEndpoints.metricsNote}\n`);
     const otlp = otlpTracesUrl();
     if (otlp) {
@@ -135,7 +145,7 @@ async function main(): Promise<void> {
     const endpoints: Endpoints = { ...metricsEndpoints, upstreamUrl: services.apiUrl, websocketUrl: services.wsUrl };
     if (scrape) endpoints.metricsScrape = { afterRequests: half, ...(await scrape) };
     if (otlp) endpoints.otlpTracesUrl = otlp;
-    const report = buildReport({
+    const report = buildDemoReport({
       records,
       aggregator,
       analyzer: new PerformanceAnalyzer(),
@@ -147,17 +157,18 @@ async function main(): Promise<void> {
     const files: { json?: string; html?: string } = {};
     if (opts.json && !jsonToStdout) files.json = resolve(opts.json);
     if (opts.html) files.html = resolve(opts.html);
-    const rc = colors(colorEnabled(reportStream));
-    reportStream.write(renderTerminalReport(report, rc, reportStream.columns ?? 100, files));
+    const rc = ansiColors(colorEnabled(reportStream));
+    const hint = files.html ? undefined : 'Try --html report.html for the interactive version, --help for options.';
+    reportStream.write(renderTerminalReport(report, rc, reportStream.columns ?? 100, { files, hint }));
     if (jsonToStdout) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else if (files.json) writeFileSync(files.json, `${JSON.stringify(report, null, 2)}\n`);
-    if (files.html) writeFileSync(files.html, renderHtmlReport(report, records));
+    if (files.html) writeFileSync(files.html, renderHtmlReport(report, Object.fromEntries(records.map((r) => [r.breakdown.executionId, r.waterfall]))));
 
     await services.stop();
     services = undefined;
     if (opts.serve && !metricsEndpoints.metricsUrl) status.write(`${c.yellow('!')} --serve: there is no /metrics endpoint to keep up\n`);
     if (opts.serve && metricsEndpoints.metricsUrl) {
-      status.write(`\n${c.bold('Serving')} ${metricsEndpoints.metricsUrl} ${c.dim('until Ctrl-C')}\n`);
+      status.write(`\n${c.bold('Serving')} ${metricsEndpoints.metricsUrl}${metricsEndpoints.reportUrl ? ` and ${metricsEndpoints.reportUrl}` : ''} ${c.dim('until Ctrl-C')}\n`);
       serving = true;
       setInterval(() => undefined, 1 << 30); // the endpoint itself never keeps the process alive
       return;

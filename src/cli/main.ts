@@ -4,11 +4,13 @@
  *
  *   agent-timing slo-rules --config slo.json [--out rules.yml]
  *   agent-timing recording-rules [--out rules.yml]
+ *   agent-timing report report.json [--html report.html]
  *
  * Exit codes: 0 done, 1 the config or a file could not be read/written or is invalid, 2 bad usage.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { reportCommand } from '../report/cli-report';
 import { generateRecordingRules } from '../slo/recording-rules';
 import { generateSloRules } from '../slo/slo-rules';
 import { sloThresholdsMsOf, validateSloRulesConfig } from '../slo/slo-config';
@@ -30,9 +32,14 @@ Commands:
   recording-rules [--out <file>]
       The fleet-wide percentile, throughput, error-ratio and category-share rules.
 
+  report <report.json> [--html <file>]
+      Prints a saved report (the demo's --json, or the live page's /report.json) as
+      terminal text, or writes it as one self-contained HTML page with --html.
+
 Options:
   -c, --config <file>  SLO config (JSON)
   -o, --out <file>     write the rules to this file instead of stdout
+      --html <file>    (report) write the HTML page to this file
   -h, --help           show this help
 
 Exit codes: 0 done, 1 unreadable or invalid config / unwritable output, 2 bad usage.
@@ -56,6 +63,7 @@ function run(argv: string[]): number {
         config: { type: 'string', short: 'c' },
         out: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
+        html: { type: 'string' },
       },
     });
   } catch (err) {
@@ -68,6 +76,11 @@ function run(argv: string[]): number {
   }
   const [command, ...extra] = positionals;
   if (command === undefined) throw new UsageError('missing command');
+  if (command === 'report') {
+    if (extra.length !== 1) throw new UsageError('report needs one saved report file: agent-timing report report.json [--html report.html]');
+    return reportCommand(extra[0], values.html, process.stdout, process.stderr);
+  }
+  if (values.html !== undefined) throw new UsageError('--html is an option of the report command');
   if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`);
 
   if (command === 'slo-rules') {

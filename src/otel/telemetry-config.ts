@@ -27,6 +27,7 @@ const KNOWN_OPTIONS = new Set([
   'serviceName', 'resource', 'prometheus', 'otlp', 'sampler', 'sloThresholdsMs', 'aggregator', 'abandonAfterMs', 'maxExecutionsInFlight',
   'maxAgentNames', 'redaction', 'maxAttributeLength', 'instrumentations', 'spanProcessors', 'shutdownTimeoutMillis', 'registerGlobal', 'disabled',
   'classificationRules',
+  'report',
 ]);
 
 function fail(option: string, expected: string, got: unknown): never {

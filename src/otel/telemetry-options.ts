@@ -4,6 +4,7 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { MetricsAggregator } from '../aggregation/metrics-aggregator';
 import type { RedactionOptions } from '../internal/redaction';
 import type { ClassificationRule } from './classification';
+import type { LiveReportOptions } from '../report/live';
 
 /** The Prometheus `/metrics` endpoint: where it listens, what it writes, and its limits (docs/metrics-endpoint.md). */
 export interface PrometheusEndpointOptions {
@@ -88,6 +89,9 @@ export interface AgentTelemetryOptions {
   shutdownTimeoutMillis?: number;
   /** Register the providers as the global OTel providers. Default true. */
   registerGlobal?: boolean;
+  /** Live report page (waterfalls, percentiles, SLOs) at `/report` on the Prometheus endpoint's server,
+   *  with its JSON at `/report.json`; `true` for the defaults. Needs `prometheus` on. Default off. */
+  report?: LiveReportOptions | boolean;
   /** Turn everything off (as `OTEL_SDK_DISABLED=true` does): collectors still compute breakdowns. */
   disabled?: boolean;
 }

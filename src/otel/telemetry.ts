@@ -31,6 +31,7 @@ import { exportAgent } from './export-agent';
 import { resetLabels } from './label-limiter';
 import { ExecutionHistogramProducer } from './histogram-producer';
 import { currentBucketPlan, setHistogramProducer, setInstrumentSloThresholds } from './instruments';
+import { LiveReport, resolveLiveReportOptions } from '../report/live';
 import { serveMetrics, type MetricsEndpoint, type MetricsEndpointStatus } from './metrics-endpoint';
 import { samplerFromEnv } from './sampler-from-env';
 import { ATTR_SERVICE_NAME } from './semconv';
@@ -50,6 +51,8 @@ export interface AgentTelemetry {
   forceFlush(): Promise<void>;
   /** Resolves once the Prometheus endpoint listens (with its URL) or failed to (with the error). */
   readonly metricsEndpoint: Promise<MetricsEndpointStatus>;
+  /** Resolves with the live report page's URL once it is served (`report` option), or `{}` when it is off. */
+  readonly reportEndpoint: Promise<MetricsEndpointStatus>;
   /** The providers, for instrumentations you register yourself (undefined when disabled). */
   readonly tracerProvider: ApiTracerProvider | undefined;
   readonly meterProvider: ApiMeterProvider | undefined;
@@ -70,6 +73,7 @@ function inert(): AgentTelemetry {
     },
     forceFlush: () => Promise.resolve(),
     metricsEndpoint: Promise.resolve({}),
+    reportEndpoint: Promise.resolve({}),
     tracerProvider: undefined,
     meterProvider: undefined,
   };
@@ -114,6 +118,10 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
   const cfg = resolveTelemetryOptions(options);
   // A bad classification row throws now, before anything is started or changed.
   if (options.classificationRules !== undefined) new SpanClassifier(options.classificationRules);
+  const reportOptions = resolveLiveReportOptions(options.report);
+  if (reportOptions && !cfg.prometheus) {
+    throw new TypeError('agent-timing: startAgentTelemetry option report is served beside /metrics: turn the Prometheus endpoint on (remove prometheus: false) or remove report');
+  }
   const level = logLevelFromEnv();
   if (level !== undefined) diag.setLogger(new DiagConsoleLogger(), { logLevel: level, suppressOverrideMessage: true });
   if (active) {
@@ -159,6 +167,11 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
       }),
     );
   }
+  let metricsUrl: string | undefined;
+  const live = reportOptions
+    ? new LiveReport(reportOptions, aggregator, { serviceName: cfg.serviceName, sloThresholdsMs: cfg.sloThresholdsMs, metricsUrl: () => metricsUrl })
+    : undefined;
+  if (live) spanProcessors.push(live.recorder);
   if (options.spanProcessors) spanProcessors.push(...options.spanProcessors);
   const tracerProvider = new NodeTracerProvider({
     resource,
@@ -178,7 +191,23 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
     prometheus = new PrometheusExporter({ preventServerStart: true, metricProducers: [histograms] });
     // The exporter is only the MetricReader here: serveMetrics serializes and serves (see there why).
     endpoint = serveMetrics(prometheus, cfg.prometheus);
+    if (live) {
+      // The report's page, its JSON and a favicon answer (so browsers log no 404), on the same
+      // server, under the same connection limits and timeouts as /metrics.
+      const serve = live;
+      for (const path of serve.paths) endpoint.route(path, (req, res) => void serve.handle(path, req, res));
+    }
   }
+  const reportEndpoint: Promise<MetricsEndpointStatus> =
+    live && endpoint && reportOptions
+      ? endpoint.ready.then((status) => {
+          if (!status.url) return status;
+          metricsUrl = status.url;
+          const url = new URL(reportOptions.path, status.url).href;
+          if (reportOptions.printUrl) process.stderr.write(`agent-timing: live report at ${url}\n`);
+          return { url };
+        })
+      : Promise.resolve({});
   const meterProvider = new MeterProvider({
     resource,
     views: agentTimingViews({ sloThresholdsMs: cfg.sloThresholdsMs }),
@@ -208,6 +237,7 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
   };
   const handle: AgentTelemetry = {
     metricsEndpoint: endpoint?.ready ?? Promise.resolve({}),
+    reportEndpoint,
     tracerProvider,
     meterProvider,
     forceFlush: () =>

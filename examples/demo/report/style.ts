@@ -13,25 +13,6 @@ export function colors(enabled: boolean): Colors {
   return pc.createColors(enabled);
 }
 
-/** One colour per breakdown category, the same in the terminal and in the HTML page. */
-export const CATEGORY_STYLE: Record<string, { color: keyof Colors & string; hex: string; label: string }> = {
-  llm_processing: { color: 'magenta', hex: '#b57bee', label: 'LLM processing' },
-  tool_execution: { color: 'blue', hex: '#5b8def', label: 'Tool execution' },
-  external_api: { color: 'cyan', hex: '#36c5d6', label: 'External API' },
-  database_query: { color: 'yellow', hex: '#e8b339', label: 'Database query' },
-  websocket_notification: { color: 'green', hex: '#4cc38a', label: 'WebSocket notify' },
-  queue_wait: { color: 'red', hex: '#ef5f6b', label: 'Queue wait' },
-  initialization: { color: 'white', hex: '#9aa5b8', label: 'Initialization' },
-  overhead: { color: 'gray', hex: '#5d6678', label: 'Overhead' },
-  uncategorized: { color: 'gray', hex: '#7d7d7d', label: 'Uncategorized' },
-};
-
-export function paint(c: Colors, category: string | undefined, text: string): string {
-  const style = category ? CATEGORY_STYLE[category] : undefined;
-  if (!style) return c.dim(text);
-  return (c[style.color] as (s: string) => string)(text);
-}
-
 /** 1234.5 → "1,235 ms"; 12.34 → "12.3 ms"; 0.42 → "0.42 ms"; ≥ 10 s → "12.3 s". */
 export function ms(value: number | undefined): string {
   if (value === undefined || !Number.isFinite(value)) return '–';
@@ -44,41 +25,4 @@ export function ms(value: number | undefined): string {
 /** Seconds for run-level durations: "27.4 s". */
 export function seconds(valueMs: number): string {
   return `${(valueMs / 1000).toFixed(1)} s`;
-}
-
-export function pct(value: number | undefined, digits = 1): string {
-  if (value === undefined || !Number.isFinite(value)) return '–';
-  return `${value.toFixed(digits)} %`;
-}
-
-/** A horizontal bar of `fraction` (0–1) in `width` cells, with eighth-block resolution. */
-export function bar(fraction: number, width: number): string {
-  const eighths = Math.round(Math.max(0, Math.min(1, fraction)) * width * 8);
-  const full = Math.floor(eighths / 8);
-  const rest = eighths % 8;
-  return '█'.repeat(full) + (rest ? '▏▎▍▌▋▊▉'[rest - 1] : '');
-}
-
-export function shortId(executionId: string): string {
-  return executionId.replace(/^run-\d+-/, '#');
-}
-
-export function categoryLabel(category: string): string {
-  return CATEGORY_STYLE[category]?.label ?? category;
-}
-
-/** Human name of a MetricType value. */
-export function metricLabel(type: string): string {
-  const names: Record<string, string> = {
-    time_to_first_token: 'Time to first token',
-    total_execution: 'Total execution',
-    queue_wait: 'Queue wait',
-    database_query: 'Database query',
-    external_api: 'External API',
-    websocket_latency: 'WebSocket latency',
-    initialization: 'Initialization',
-    tool_execution: 'Tool execution',
-    llm_processing: 'LLM processing',
-  };
-  return names[type] ?? type;
 }

@@ -1,5 +1,5 @@
-import type { WaterfallRow } from '../waterfall';
-import { paint, type Colors } from './style';
+import type { WaterfallRow } from './model';
+import { paint, type Colors } from './format';
 
 const LABEL_WIDTH = 34;
 
@@ -59,7 +59,7 @@ function duration(ms: number): string {
 }
 
 /** The execution on a time axis, one line per phase or span, critical path in solid blocks. */
-export function renderWaterfall(rows: readonly WaterfallRow[], totalMs: number, columns: number, c: Colors): string[] {
+export function renderWaterfallText(rows: readonly WaterfallRow[], totalMs: number, columns: number, c: Colors): string[] {
   // label, space, bar, space, duration (9), two spaces, tag (≤ 10), plus the report's indent of 2
   const width = Math.max(24, Math.min(72, columns - LABEL_WIDTH - 25));
   const lines: string[] = [];

@@ -1,25 +1,18 @@
-import Table from 'cli-table3';
-import type { DemoReport } from './model';
-import { bar, categoryLabel, metricLabel, ms, paint, pct, seconds, shortId, type Colors } from './style';
-import { renderWaterfall } from './waterfall-text';
+import { bar, categoryLabel, metricLabel, ms, paint, pct, seconds, shortId, type Colors } from './format';
+import type { AgentReport } from './model';
+import { textTable, type Align } from './text-table';
+import { renderWaterfallText } from './waterfall-text';
 
-const BORDERLESS = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '  ', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
-};
+/** What renderTerminalReport() may add below the report. */
+export interface TerminalReportOptions {
+  /** Files the report was also written to. */
+  files?: { json?: string; html?: string };
+  /** A last line of advice (the demo: "Try --html report.html …"). */
+  hint?: string;
+}
 
-type Align = 'left' | 'right' | 'center';
-
-function table(c: Colors, head: string[], rows: string[][], colAligns: Align[]): string {
-  const t = new Table({
-    head: head.map((h) => c.dim(h)),
-    colAligns,
-    chars: BORDERLESS,
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
-  });
-  t.push(...rows);
-  return t.toString();
+function table(c: Colors, head: string[], rows: string[][], align: Align[]): string {
+  return textTable(head.map((h) => c.dim(h)), rows, align);
 }
 
 function heading(c: Colors, title: string, note?: string): string {
@@ -39,20 +32,21 @@ function wrap(text: string, width: number, indent: string): string {
   return lines.map((l, i) => (i === 0 ? l : indent + l)).join('\n');
 }
 
-function header(r: DemoReport, c: Colors): string {
+function header(r: AgentReport, c: Colors): string {
   const { run } = r;
   const ok = run.failed === 0 ? c.green(`${run.succeeded} succeeded`) : `${run.succeeded} succeeded, ${c.red(`${run.failed} failed`)}`;
-  return [
-    '',
-    `${c.bold('agent-timing demo')} ${c.dim('·')} ${run.requests} requests to ${c.bold(run.agentName)}, ${run.concurrency} at a time ${c.dim(`· seed ${run.seed}`)}`,
-    `  ${ok} in ${c.bold(seconds(run.durationMs))} ${c.dim(`(start-up ${seconds(run.startupMs)}, of which PGlite ${seconds(run.databaseStartMs)})`)}`,
-    resources(r, c),
-  ]
+  const at = run.concurrency !== undefined ? `, ${run.concurrency} at a time` : '';
+  const seed = run.seed !== undefined ? ` ${c.dim(`· seed ${run.seed}`)}` : '';
+  const startup =
+    run.startupMs !== undefined
+      ? ` ${c.dim(`(start-up ${seconds(run.startupMs)}${run.databaseStartMs !== undefined ? `, of which PGlite ${seconds(run.databaseStartMs)}` : ''})`)}`
+      : '';
+  return ['', `${c.bold(r.title)} ${c.dim('·')} ${run.requests} requests to ${c.bold(run.agentName)}${at}${seed}`, `  ${ok} in ${c.bold(seconds(run.durationMs))}${startup}`, resources(r, c)]
     .filter(Boolean)
     .join('\n');
 }
 
-function resources(r: DemoReport, c: Colors): string {
+function resources(r: AgentReport, c: Colors): string {
   const x = r.resources;
   if (!x.samples) return '';
   const parts = [
@@ -64,7 +58,7 @@ function resources(r: DemoReport, c: Colors): string {
   return c.dim(`  process: ${parts.join(' · ')}`);
 }
 
-function breakdown(r: DemoReport, c: Colors): string {
+function breakdown(r: AgentReport, c: Colors): string {
   const b = r.breakdown;
   const rows = b.categories.map((cat) => [
     paint(c, cat.category, '■ ') + categoryLabel(cat.category),
@@ -79,7 +73,7 @@ function breakdown(r: DemoReport, c: Colors): string {
   );
 }
 
-function percentiles(r: DemoReport, c: Colors): string {
+function percentiles(r: AgentReport, c: Colors): string {
   const rows = r.percentiles.map((p) => [metricLabel(p.metricType), String(p.count), ms(p.p50), c.bold(ms(p.p95)), ms(p.p99), ms(p.max)]);
   return (
     heading(c, 'Percentiles by metric', 'MetricsAggregator, last hour; per execution (DB and WebSocket: per call)') +
@@ -87,7 +81,7 @@ function percentiles(r: DemoReport, c: Colors): string {
   );
 }
 
-function ttft(r: DemoReport, c: Colors): string {
+function ttft(r: AgentReport, c: Colors): string {
   const t = r.ttft;
   const most = Math.max(1, ...t.buckets.map((b) => b.count));
   const lines = t.buckets.map((b) => {
@@ -96,13 +90,10 @@ function ttft(r: DemoReport, c: Colors): string {
     const bars = bar(b.count / most, 36) || (b.count > 0 ? '▏' : '');
     return `  ${range.padStart(13)} ${c.dim('│')}${over ? c.red(bars) : c.green(bars)} ${b.count}`;
   });
-  return (
-    heading(c, 'Time to first token', `p50 ${ms(t.p50)} · p95 ${ms(t.p95)} · p99 ${ms(t.p99)} · objective ≤ ${ms(t.sloMs)}`) +
-    lines.join('\n')
-  );
+  return heading(c, 'Time to first token', `p50 ${ms(t.p50)} · p95 ${ms(t.p95)} · p99 ${ms(t.p99)} · objective ≤ ${ms(t.sloMs)}`) + lines.join('\n');
 }
 
-function bottlenecks(r: DemoReport, c: Colors): string {
+function bottlenecks(r: AgentReport, c: Colors): string {
   const rows = r.bottlenecks
     .slice(0, 6)
     .map((b) => [metricLabel(b.metricType), ms(b.thresholdMs), String(b.atOrAbove), c.bold(ms(b.timeAboveMs)), pct(b.percentOfTypeTime, 0), ms(b.maxMs)]);
@@ -112,7 +103,7 @@ function bottlenecks(r: DemoReport, c: Colors): string {
   );
 }
 
-function anomalies(r: DemoReport, c: Colors): string {
+function anomalies(r: AgentReport, c: Colors): string {
   const a = r.anomalies;
   const rows = a.byType.map((t) => [
     metricLabel(t.metricType),
@@ -122,17 +113,16 @@ function anomalies(r: DemoReport, c: Colors): string {
     `${t.worst.executionId ? shortId(t.worst.executionId) : ''}${t.worst.incident ? c.yellow(' ⚑ planted') : ''}`,
   ]);
   const flagged = a.planted.filter((p) => p.flagged).length;
-  const planted = a.planted
-    .map((p) => `  ${p.flagged ? c.green('✓') : c.red('✗')} ${shortId(p.executionId).padEnd(6)} ${c.dim(p.label)}`)
-    .join('\n');
+  const planted = a.planted.map((p) => `  ${p.flagged ? c.green('✓') : c.red('✗')} ${shortId(p.executionId).padEnd(6)} ${c.dim(p.label)}`).join('\n');
   return (
     heading(c, 'Anomalies', `detectAnomalies(): ${a.method}`) +
+    `  ${c.bold(String(a.executions))} executions flagged ${c.dim(`(${a.total} observations)`)}\n` +
     (rows.length ? table(c, ['Metric', 'Count', 'Most extreme', 'z', 'Execution'], rows, ['left', 'right', 'left', 'right', 'left']) : '  none') +
-    `\n\n  ${c.bold(`${flagged} of ${a.planted.length}`)} planted slow outliers flagged:\n${planted}`
+    (a.planted.length ? `\n\n  ${c.bold(`${flagged} of ${a.planted.length}`)} planted slow outliers flagged:\n${planted}` : '')
   );
 }
 
-function slo(r: DemoReport, c: Colors): string {
+function slo(r: AgentReport, c: Colors): string {
   const rows = r.slo.map((s) => {
     const allowed = (s.total * (100 - s.targetPercent)) / 100;
     return [
@@ -144,12 +134,12 @@ function slo(r: DemoReport, c: Colors): string {
     ];
   });
   return (
-    heading(c, 'SLO compliance', `the guide's objectives; target: ${r.slo[0]?.targetPercent ?? 99} % of observations within the threshold`) +
+    heading(c, 'SLO compliance', `target: ${r.slo[0]?.targetPercent ?? 99} % of observations within the threshold`) +
     table(c, ['Objective', 'Threshold', 'Compliance', 'Missed', 'Error budget'], rows, ['left', 'right', 'right', 'right', 'right'])
   );
 }
 
-function trends(r: DemoReport, c: Colors): string {
+function trends(r: AgentReport, c: Colors): string {
   const arrow = { improving: c.green('↘ improving'), stable: c.dim('→ stable'), degrading: c.red('↗ degrading') };
   const rows = r.trends.items.map((t) => [
     metricLabel(t.metricType),
@@ -161,32 +151,34 @@ function trends(r: DemoReport, c: Colors): string {
   return heading(c, 'Trends', r.trends.basis) + table(c, ['Metric', 'p95 before', 'p95 after', 'Change', ''], rows, ['left', 'right', 'right', 'right', 'left']);
 }
 
-function recommendations(r: DemoReport, c: Colors, columns: number): string {
-  const list = (items: string[]) =>
+function recommendations(r: AgentReport, c: Colors, columns: number): string {
+  const list = (items: string[]): string =>
     items.length ? items.map((text, i) => `  ${c.cyan(`${i + 1}.`)} ${wrap(text, columns - 8, '     ')}`).join('\n') : c.dim('  nothing stands out');
   return (
     heading(c, 'Recommendations', 'PerformanceAnalyzer') +
-    `  ${c.dim('For the average execution:')}\n${list(r.recommendations.average)}\n` +
-    `  ${c.dim(`For the slowest (${shortId(r.slowest.executionId)}):`)}\n${list(r.recommendations.slowest)}`
+    `  ${c.dim('For the average execution:')}\n${list(r.recommendations.average)}` +
+    (r.slowest ? `\n  ${c.dim(`For the slowest (${shortId(r.slowest.executionId)}):`)}\n${list(r.recommendations.slowest)}` : '')
   );
 }
 
-function slowest(r: DemoReport, c: Colors, columns: number): string {
+function slowest(r: AgentReport, c: Colors, columns: number): string {
   const s = r.slowest;
-  const facts = [`${ms(s.totalMs)}`, s.ttftMs !== undefined ? `TTFT ${ms(s.ttftMs)}` : '', s.incidentLabel ? c.yellow(`⚑ ${s.incidentLabel}`) : '']
+  if (!s) return heading(c, 'Slowest execution', 'none completed yet');
+  const facts = [`${ms(s.totalMs)}`, s.ttftMs !== undefined ? `TTFT ${ms(s.ttftMs)}` : '', s.traceId ? c.dim(`trace ${s.traceId}`) : '', s.incidentLabel ? c.yellow(`⚑ ${s.incidentLabel}`) : '']
     .filter(Boolean)
     .join(' · ');
   return (
     heading(c, `Slowest execution ${shortId(s.executionId)}`, 'waterfall with its critical path') +
     `  ${facts}\n  ${c.dim('█ on the critical path   ░ running, but not what the execution waited for   ▼ first token')}\n\n` +
-    renderWaterfall(s.waterfall, s.totalMs, columns, c)
+    renderWaterfallText(s.waterfall, s.totalMs, columns, c)
       .map((l) => `  ${l}`)
       .join('\n')
   );
 }
 
-function footer(r: DemoReport, c: Colors, files: { json?: string; html?: string }): string {
+function footer(r: AgentReport, c: Colors, o: TerminalReportOptions): string {
   const e = r.endpoints;
+  const files = o.files ?? {};
   const lines = [''];
   if (e.metricsUrl) {
     const scrape = e.metricsScrape;
@@ -202,12 +194,12 @@ function footer(r: DemoReport, c: Colors, files: { json?: string; html?: string 
   lines.push(`  ${c.dim('Traces    ')}  ${e.otlpTracesUrl ? `OTLP/HTTP → ${e.otlpTracesUrl}` : 'not exported (set OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 to send them)'}`);
   if (files.json) lines.push(`  ${c.dim('JSON      ')}  ${files.json}`);
   if (files.html) lines.push(`  ${c.dim('HTML      ')}  ${files.html}`);
-  if (!files.html) lines.push(c.dim(`  Try --html report.html for the interactive version, --help for options.`));
+  if (o.hint) lines.push(c.dim(`  ${o.hint}`));
   return lines.join('\n');
 }
 
-/** The whole terminal report. */
-export function renderTerminalReport(r: DemoReport, c: Colors, columns: number, files: { json?: string; html?: string } = {}): string {
+/** The whole report as terminal text, `columns` wide (80–120). */
+export function renderTerminalReport(r: AgentReport, c: Colors, columns = 100, options: TerminalReportOptions = {}): string {
   const width = Math.max(80, Math.min(120, columns));
   return [
     header(r, c),
@@ -220,7 +212,7 @@ export function renderTerminalReport(r: DemoReport, c: Colors, columns: number, 
     trends(r, c),
     recommendations(r, c, width),
     slowest(r, c, width),
-    footer(r, c, files),
+    footer(r, c, options),
     '',
   ].join('\n');
 }

@@ -1,0 +1,368 @@
+import type { MetricsAggregator } from '../aggregation/metrics-aggregator';
+import { PerformanceAnalyzer } from '../analysis/performance-analyzer';
+import type { ResourceSample } from '../agents/resource-sampler';
+import { DEFAULT_SLO_THRESHOLDS_MS } from '../otel/buckets';
+import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD } from '../timing/categories';
+import type { CriticalPathEntry } from '../timing/critical-path';
+import type { TimingBreakdownData } from '../timing/timing-breakdown';
+import { AggregationWindow, MetricType, TIME_METRIC_TYPES, type PerformanceMetric } from '../types/metric-type';
+import { VERSION } from '../version';
+import {
+  REPORT_SCHEMA,
+  type AgentReport,
+  type AnomalyRow,
+  type AnomalySummary,
+  type BottleneckRow,
+  type Endpoints,
+  type ExecutionDetail,
+  type ExecutionSummary,
+  type PercentileRow,
+  type ResourceSummary,
+  type RunInfo,
+  type SloRow,
+  type Throughput,
+  type TrendRow,
+  type TtftDistribution,
+  type WaterfallRow,
+  type WindowView,
+} from './model';
+
+/** One completed execution as the report takes it. */
+export interface ReportExecution {
+  breakdown: TimingBreakdownData;
+  /** The collector's critical path (the waterfall's marks come from it when given). */
+  criticalPath?: CriticalPathEntry[];
+  /** Its spans as waterfall rows; executions without one are listed but cannot be opened. */
+  waterfall?: WaterfallRow[];
+  traceId?: string;
+  /** ms after the report's first execution started; default from breakdown.startedAt. */
+  startOffsetMs?: number;
+  error?: string;
+  userId?: string;
+  /** A known outlier the application marked (the demo plants them): a key and a sentence. */
+  incident?: string;
+  incidentLabel?: string;
+}
+
+/** Options of buildReport(). */
+export interface BuildReportOptions {
+  executions: readonly ReportExecution[];
+  aggregator: MetricsAggregator;
+  analyzer?: PerformanceAnalyzer;
+  title?: string;
+  /** Facts about the run the report cannot know (seed, concurrency, start-up). */
+  run?: Partial<RunInfo>;
+  endpoints?: Endpoints;
+  resourceSamples?: readonly ResourceSample[];
+  /** SLO thresholds in ms by MetricType value. Default the guide's three. */
+  sloThresholdsMs?: Record<string, number>;
+  /** Percent of observations within each threshold. Default 99. */
+  sloTargetPercent?: number;
+  /** Window of the headline percentiles, SLOs, anomalies and trends. Default one hour. */
+  window?: AggregationWindow;
+  /** Also report percentiles and SLOs for each of the aggregator's windows. Default false. */
+  allWindows?: boolean;
+  /** Buckets of the throughput chart. Default 60. */
+  throughputBuckets?: number;
+  keptNote?: string;
+}
+
+/** 99 % of observations within each threshold is the default target. */
+export const DEFAULT_SLO_TARGET_PERCENT = 99;
+const TTFT_BUCKET_FRACTIONS = [0, 0.25, 0.5, 0.75, 1, 1.5, 2.5];
+/** A p95 that moves by less than this is stable, whatever the percentage (2 ms → 3 ms is noise). */
+const TREND_MIN_CHANGE_MS = 5;
+const Z_THRESHOLD = 3.5;
+
+export function categoriesOf(b: TimingBreakdownData): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of BREAKDOWN_CATEGORIES) out[c] = b[CATEGORY_FIELD[c]];
+  return out;
+}
+
+function efficiency(b: TimingBreakdownData): number {
+  return b.totalMs > 0 ? (100 * (b.totalMs - b.queueWaitMs - b.overheadMs)) / b.totalMs : 100;
+}
+
+/** Nearest-rank percentile of a list (exact; for the small per-half lists of the trends). */
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+function breakdownTotals(list: readonly ReportExecution[]): AgentReport['breakdown'] {
+  const totalMs = list.reduce((s, r) => s + r.breakdown.totalMs, 0);
+  const categories = BREAKDOWN_CATEGORIES.map((category) => {
+    const sum = list.reduce((s, r) => s + r.breakdown[CATEGORY_FIELD[category]], 0);
+    return { category, ms: sum, percent: totalMs > 0 ? (100 * sum) / totalMs : 0, meanMs: sum / Math.max(1, list.length) };
+  })
+    .filter((c) => c.ms > 0)
+    .sort((a, b) => b.ms - a.ms);
+  const waste = list.reduce((s, r) => s + r.breakdown.queueWaitMs + r.breakdown.overheadMs, 0);
+  return { executions: list.length, totalMs, efficiencyPercent: totalMs > 0 ? (100 * (totalMs - waste)) / totalMs : 100, categories };
+}
+
+function percentileRows(aggregator: MetricsAggregator, window: AggregationWindow): PercentileRow[] {
+  const rows: PercentileRow[] = [];
+  for (const type of TIME_METRIC_TYPES) {
+    const a = aggregator.getAggregatedMetrics(type, window);
+    if (a) rows.push({ metricType: type, count: a.count, mean: a.mean, p50: a.p50, p90: a.p90, p95: a.p95, p99: a.p99, max: a.max });
+  }
+  return rows;
+}
+
+function ttftDistribution(list: readonly ReportExecution[], aggregator: MetricsAggregator, window: AggregationWindow, sloMs: number): TtftDistribution {
+  const values = list.map((r) => r.breakdown.ttftMs).filter((v): v is number => v !== undefined);
+  const a = aggregator.getAggregatedMetrics(MetricType.TTFT, window);
+  const edges = TTFT_BUCKET_FRACTIONS.map((f) => Math.round(f * sloMs));
+  const buckets = edges.map((fromMs, i) => {
+    const toMs = edges[i + 1] ?? null;
+    return { fromMs, toMs, count: values.filter((v) => v >= fromMs && (toMs === null || v < toMs)).length };
+  });
+  return { count: values.length, p50: a?.p50, p95: a?.p95, p99: a?.p99, max: a?.max, sloMs, buckets };
+}
+
+function bottleneckRows(aggregator: MetricsAggregator): BottleneckRow[] {
+  return aggregator
+    .getBottlenecks(95)
+    .filter((b) => b.metricType !== 'total_execution' && b.timeAboveThresholdMs > 0)
+    .map((b) => ({
+      metricType: b.metricType,
+      thresholdMs: b.threshold,
+      count: b.count,
+      atOrAbove: b.atOrAboveCount,
+      timeAboveMs: b.timeAboveThresholdMs,
+      percentOfTypeTime: b.percentOfTypeTime,
+      maxMs: b.max,
+    }));
+}
+
+function anomalySummary(metrics: PerformanceMetric[], analyzer: PerformanceAnalyzer, list: readonly ReportExecution[]): AnomalySummary {
+  const marked = list.filter((r) => r.incident);
+  const incidentOf = new Map(marked.map((r) => [r.breakdown.executionId, r.incident!]));
+  const timings = metrics.filter((m) => (TIME_METRIC_TYPES as readonly string[]).includes(m.metricType)); // not memory, not pool usage
+  const found = analyzer.detectAnomalies(timings, { mode: 'robust', zThreshold: Z_THRESHOLD }).filter((a) => a.zScore > 0); // slow, not fast
+  const byType = new Map<string, { count: number; worst: AnomalyRow }>();
+  for (const a of found) {
+    const row: AnomalyRow = { metricType: a.metricType, value: a.value, median: a.mean, zScore: a.zScore };
+    if (a.executionId) row.executionId = a.executionId;
+    const incident = a.executionId ? incidentOf.get(a.executionId) : undefined;
+    if (incident) row.incident = incident;
+    const entry = byType.get(a.metricType);
+    if (entry) entry.count++;
+    else byType.set(a.metricType, { count: 1, worst: row }); // detectAnomalies sorts most extreme first
+  }
+  const flagged = new Set(found.map((a) => a.executionId).filter((id): id is string => id !== undefined));
+  return {
+    method: `robust z-score (median/MAD) > ${Z_THRESHOLD}, slow side`,
+    total: found.length,
+    executions: flagged.size,
+    byType: [...byType].map(([metricType, v]) => ({ metricType, ...v })).sort((a, b) => b.worst.zScore - a.worst.zScore),
+    planted: marked.map((r) => ({
+      executionId: r.breakdown.executionId,
+      incident: r.incident!,
+      label: r.incidentLabel ?? r.incident!,
+      flagged: flagged.has(r.breakdown.executionId),
+    })),
+  };
+}
+
+function sloRows(metrics: PerformanceMetric[], analyzer: PerformanceAnalyzer, thresholds: Record<string, number>, target: number): SloRow[] {
+  const budgets = analyzer.calculateErrorBudget(metrics, { ...thresholds }, target);
+  return Object.values(budgets).map((b) => ({
+    metricType: b.metricType,
+    thresholdMs: b.threshold,
+    targetPercent: b.targetPercent,
+    compliancePercent: b.compliancePercent,
+    good: b.good,
+    total: b.total,
+    budgetRemainingPercent: b.budgetRemainingPercent,
+    met: b.met,
+  }));
+}
+
+/**
+ * Trends within the report: p95 of the first half of each type's observations against the second
+ * half, with the aggregator's ±10 % bands. (The aggregator's own trends compare consecutive
+ * five-minute windows, so they appear only after five minutes.)
+ */
+function trendRows(metrics: PerformanceMetric[]): TrendRow[] {
+  const byType = new Map<string, PerformanceMetric[]>();
+  for (const m of metrics) {
+    if (!(TIME_METRIC_TYPES as readonly string[]).includes(m.metricType)) continue;
+    const list = byType.get(m.metricType) ?? [];
+    list.push(m);
+    byType.set(m.metricType, list);
+  }
+  const rows: TrendRow[] = [];
+  for (const [metricType, list] of byType) {
+    if (list.length < 8) continue;
+    list.sort((a, b) => a.timestamp - b.timestamp);
+    const half = Math.floor(list.length / 2);
+    const first = percentile(list.slice(0, half).map((m) => m.value), 95);
+    const second = percentile(list.slice(half).map((m) => m.value), 95);
+    if (!(first > 0.5 || second > 0.5)) continue; // sub-millisecond noise says nothing
+    const changePercent = first > 0 ? (100 * (second - first)) / first : 100;
+    const material = Math.abs(second - first) >= TREND_MIN_CHANGE_MS;
+    const trend = !material ? 'stable' : changePercent > 10 ? 'degrading' : changePercent < -10 ? 'improving' : 'stable';
+    rows.push({ metricType, firstHalfP95: first, secondHalfP95: second, changePercent, trend });
+  }
+  return rows.sort((a, b) => TIME_METRIC_TYPES.indexOf(a.metricType as never) - TIME_METRIC_TYPES.indexOf(b.metricType as never));
+}
+
+function resourceSummary(samples: readonly ResourceSample[], latest: Record<string, number>): ResourceSummary {
+  const mean = (f: (s: ResourceSample) => number): number | undefined =>
+    samples.length ? samples.reduce((a, s) => a + f(s), 0) / samples.length : undefined;
+  const max = (f: (s: ResourceSample) => number | undefined): number | undefined => {
+    const values = samples.map(f).filter((v): v is number => v !== undefined);
+    return values.length ? Math.max(...values) : undefined;
+  };
+  const out: ResourceSummary = { samples: samples.length, latest: { ...latest } };
+  const set = <K extends keyof ResourceSummary>(k: K, v: ResourceSummary[K] | undefined): void => {
+    if (v !== undefined) out[k] = v;
+  };
+  set('cpuPercentMean', mean((s) => s.cpuPercent));
+  set('memoryMbPeak', max((s) => s.memoryMb));
+  set('eventLoopUtilizationPercentMean', mean((s) => s.eventLoopUtilizationPercent));
+  set('eventLoopDelayP99MsMax', max((s) => s.eventLoopDelayP99Ms));
+  return out;
+}
+
+/**
+ * Completions per bucket of wall-clock time (at each execution's end) and mean concurrency (the
+ * executions' time inside the bucket over its length).
+ */
+export function throughput(spans: ReadonlyArray<{ startedAt: number; totalMs: number; failed: boolean }>, bucketCount: number): Throughput {
+  if (spans.length === 0) return { startEpochMs: Date.now(), bucketMs: 1000, buckets: [] };
+  let from = Infinity;
+  let to = -Infinity;
+  for (const s of spans) {
+    from = Math.min(from, s.startedAt);
+    to = Math.max(to, s.startedAt + s.totalMs);
+  }
+  const raw = Math.max(1, (to - from) / Math.max(1, bucketCount));
+  const bucketMs = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000].find((b) => b >= raw) ?? 3_600_000;
+  const start = Math.floor(from / bucketMs) * bucketMs;
+  const n = Math.max(1, Math.ceil((to - start) / bucketMs));
+  const buckets = Array.from({ length: n }, () => ({ completed: 0, failed: 0, concurrency: 0 }));
+  for (const s of spans) {
+    const end = s.startedAt + s.totalMs;
+    const at = buckets[Math.min(n - 1, Math.floor((end - start) / bucketMs))];
+    at.completed++;
+    if (s.failed) at.failed++;
+    for (let i = Math.floor((s.startedAt - start) / bucketMs); i < n && start + i * bucketMs < end; i++) {
+      const b0 = start + i * bucketMs;
+      buckets[i].concurrency += Math.max(0, Math.min(end, b0 + bucketMs) - Math.max(s.startedAt, b0)) / bucketMs;
+    }
+  }
+  return { startEpochMs: start, bucketMs, buckets };
+}
+
+function executionSummary(r: ReportExecution, t0: number): ExecutionSummary {
+  const b = r.breakdown;
+  const s: ExecutionSummary = {
+    executionId: b.executionId,
+    startOffsetMs: r.startOffsetMs ?? b.startedAt - t0,
+    totalMs: b.totalMs,
+    outcome: b.outcome ?? 'success',
+    categories: categoriesOf(b),
+    phases: { ...b.phases },
+  };
+  if (r.userId !== undefined) s.userId = r.userId;
+  if (b.agentName) s.agentName = b.agentName;
+  if (b.ttftMs !== undefined) s.ttftMs = b.ttftMs;
+  if (r.traceId) s.traceId = r.traceId;
+  if (r.incident) s.incident = r.incident;
+  if (r.error) s.error = r.error;
+  return s;
+}
+
+export function executionDetail(r: ReportExecution): ExecutionDetail {
+  const b = r.breakdown;
+  const d: ExecutionDetail = {
+    executionId: b.executionId,
+    totalMs: b.totalMs,
+    efficiencyPercent: efficiency(b),
+    categories: categoriesOf(b),
+    criticalPath: r.criticalPath ?? [],
+    waterfall: r.waterfall ?? [],
+  };
+  if (b.ttftMs !== undefined) d.ttftMs = b.ttftMs;
+  if (r.traceId) d.traceId = r.traceId;
+  if (r.incident) {
+    d.incident = r.incident;
+    d.incidentLabel = r.incidentLabel ?? r.incident;
+  }
+  return d;
+}
+
+const WINDOWS: Array<[string, AggregationWindow]> = [
+  ['1m', AggregationWindow.MINUTE],
+  ['5m', AggregationWindow.FIVE_MINUTES],
+  ['1h', AggregationWindow.HOUR],
+  ['1d', AggregationWindow.DAY],
+  ['1w', AggregationWindow.WEEK],
+];
+
+/** Builds the report from completed executions and the aggregator's windows. */
+export function buildReport(o: BuildReportOptions): AgentReport {
+  const list = o.executions;
+  const aggregator = o.aggregator;
+  const analyzer = o.analyzer ?? new PerformanceAnalyzer();
+  const window = o.window ?? AggregationWindow.HOUR;
+  const thresholds = { ...DEFAULT_SLO_THRESHOLDS_MS, ...(o.sloThresholdsMs ?? {}) };
+  const target = o.sloTargetPercent ?? DEFAULT_SLO_TARGET_PERCENT;
+  const metrics = aggregator.exportMetrics(window);
+  const summary = aggregator.getPerformanceSummary();
+  const withWaterfall = list.filter((r) => r.waterfall && r.waterfall.length > 0);
+  const pool = withWaterfall.length ? withWaterfall : list;
+  const slowest = pool.length ? pool.reduce((a, b) => (b.breakdown.totalMs > a.breakdown.totalMs ? b : a)) : undefined;
+  const t0 = list.reduce((m, r) => Math.min(m, r.breakdown.startedAt), Infinity);
+  const end = list.reduce((m, r) => Math.max(m, r.breakdown.startedAt + r.breakdown.totalMs), -Infinity);
+  const agents = [...new Set(list.map((r) => r.breakdown.agentName))];
+  const run: RunInfo = {
+    requests: list.length,
+    succeeded: list.filter((r) => r.breakdown.outcome !== 'error').length,
+    failed: list.filter((r) => r.breakdown.outcome === 'error').length,
+    agentName: agents.length === 1 ? agents[0] : agents.length ? `${agents.length} agents` : '–',
+    startedAt: new Date(Number.isFinite(t0) ? t0 : Date.now()).toISOString(),
+    durationMs: Number.isFinite(t0) ? end - t0 : 0,
+    sdkVersion: VERSION,
+    node: process.version,
+    ...o.run,
+  };
+  const report: AgentReport = {
+    schema: REPORT_SCHEMA,
+    title: o.title ?? 'agent-timing report',
+    generatedAt: new Date().toISOString(),
+    run,
+    endpoints: { ...(o.endpoints ?? {}) },
+    breakdown: breakdownTotals(list),
+    percentiles: percentileRows(aggregator, window),
+    ttft: ttftDistribution(list, aggregator, window, thresholds[MetricType.TTFT] ?? DEFAULT_SLO_THRESHOLDS_MS.time_to_first_token),
+    bottlenecks: bottleneckRows(aggregator),
+    anomalies: anomalySummary(metrics, analyzer, list),
+    slo: sloRows(metrics, analyzer, thresholds, target),
+    trends: { basis: `p95, first half of the observations vs second half (±10 % and ≥ ${TREND_MIN_CHANGE_MS} ms)`, items: trendRows(metrics), aggregator: { ...summary.trends } },
+    recommendations: {
+      average: analyzer.analyzeAggregates(summary.currentMetrics)?.recommendations ?? [],
+      slowest: slowest ? analyzer.analyzeTimingBreakdown(slowest.breakdown).recommendations : [],
+    },
+    resources: resourceSummary(o.resourceSamples ?? [], summary.resourceUtilization),
+    throughput: throughput(
+      list.map((r) => ({ startedAt: r.breakdown.startedAt, totalMs: r.breakdown.totalMs, failed: r.breakdown.outcome === 'error' })),
+      o.throughputBuckets ?? 60,
+    ),
+    executions: list.map((r) => executionSummary(r, Number.isFinite(t0) ? t0 : 0)),
+  };
+  if (o.allWindows) {
+    report.windows = WINDOWS.map(([name, w]): WindowView => {
+      const m = aggregator.exportMetrics(w);
+      return { window: name, seconds: w, percentiles: percentileRows(aggregator, w), slo: sloRows(m, analyzer, thresholds, target) };
+    });
+  }
+  if (o.keptNote) report.keptNote = o.keptNote;
+  if (slowest) report.slowest = executionDetail(slowest);
+  return report;
+}

@@ -1,0 +1,14 @@
+export { buildReport, DEFAULT_SLO_TARGET_PERCENT } from './build';
+export type { BuildReportOptions, ReportExecution } from './build';
+export { renderHtmlReport, reportContentSecurityPolicy } from './html';
+export type { HtmlReportOptions } from './html';
+export { renderTerminalReport } from './terminal';
+export type { TerminalReportOptions } from './terminal';
+export { ansiColors, colorEnabled } from './format';
+export type { Colors } from './format';
+export { ReportRecorder } from './recorder';
+export type { ReportRecorderOptions } from './recorder';
+export { waterfallFromSpans } from './waterfall';
+export type { LiveReportOptions, ReportSnapshot } from './live';
+export { REPORT_SCHEMA } from './model';
+export type { AgentReport, WaterfallRow, ExecutionSummary, ExecutionDetail, PageData } from './model';
