@@ -16,7 +16,15 @@ export const epochNow: () => number = Date.now;
  * `performance.timeOrigin` are `performance.now()` readings. Undefined when `at` is not a time.
  */
 export function toMonotonic(at: unknown): number | undefined {
-  const ms = at instanceof Date ? at.getTime() : at;
+  let ms: unknown = at;
+  if (typeof at === 'object' && at !== null) {
+    try {
+      // instanceof and getTime() run a Proxy's traps: a hostile one must not reach the caller.
+      ms = at instanceof Date ? at.getTime() : undefined;
+    } catch {
+      return undefined;
+    }
+  }
   if (typeof ms !== 'number' || !Number.isFinite(ms)) return undefined;
   return ms < performance.timeOrigin ? ms : ms - performance.timeOrigin;
 }

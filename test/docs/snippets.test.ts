@@ -68,7 +68,7 @@ describe('documentation snippets', () => {
           paths: {
             'agent-timing': ['src/index.ts'],
             'agent-timing/langchain': ['src/agents/langchain/index.ts'],
-            '*': ['node_modules/*'],
+            '*': ['node_modules/@types/*', 'node_modules/*'],
           },
         },
         files: names,
