@@ -5,17 +5,20 @@ import tseslint from 'typescript-eslint';
 
 /** The folders each folder must not import, bottom of the pipeline first. */
 export const FORBIDDEN_IMPORTS = {
-  types: ['internal', 'timing', 'otel', 'aggregation', 'analysis', 'agents', 'slo', 'cli', 'report'],
-  internal: ['types', 'timing', 'otel', 'aggregation', 'analysis', 'agents', 'slo', 'cli', 'report'],
+  types: ['internal', 'timing', 'otel', 'aggregation', 'analysis', 'agents', 'slo', 'report', 'setup', 'cli'],
+  internal: ['types', 'timing', 'otel', 'aggregation', 'analysis', 'agents', 'slo', 'report', 'setup', 'cli'],
   // timing ⇄ otel still import each other (the collector makes spans and records histograms); the
   // completion hook is where that cycle is to be cut.
-  timing: ['aggregation', 'analysis', 'agents', 'slo', 'cli', 'report'],
-  otel: ['analysis', 'agents', 'slo', 'cli', 'report'],
-  aggregation: ['otel', 'analysis', 'agents', 'slo', 'cli', 'report'],
-  analysis: ['otel', 'agents', 'slo', 'cli', 'report'],
-  slo: ['aggregation', 'analysis', 'agents', 'cli', 'report'],
-  agents: ['slo', 'cli', 'report'],
-  report: ['agents', 'cli'],
+  timing: ['aggregation', 'analysis', 'agents', 'slo', 'report', 'setup', 'cli'],
+  otel: ['analysis', 'agents', 'slo', 'report', 'setup', 'cli'],
+  aggregation: ['otel', 'analysis', 'agents', 'slo', 'report', 'setup', 'cli'],
+  analysis: ['otel', 'agents', 'slo', 'report', 'setup', 'cli'],
+  slo: ['aggregation', 'analysis', 'agents', 'report', 'setup', 'cli'],
+  agents: ['slo', 'report', 'setup', 'cli'],
+  // The report renders what the layers below produce (resource samples included).
+  report: ['setup', 'cli'],
+  // startAgentTelemetry wires every layer together for a process; only the bin sits above it.
+  setup: ['agents', 'cli'],
 };
 
 const zones = Object.entries(FORBIDDEN_IMPORTS).flatMap(([target, froms]) =>

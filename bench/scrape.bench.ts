@@ -26,7 +26,7 @@ import { defineScenario, yieldToEventLoop } from './harness';
 import { sdk } from './support/otel-peers';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { PrometheusTextSerializer } = require('../dist/cjs/otel/prometheus-serializer.js') as typeof import('../src/otel/prometheus-serializer');
+const { PrometheusTextSerializer } = require('../dist/cjs/setup/prometheus-serializer.js') as typeof import('../src/setup/prometheus-serializer');
 
 const AGENTS = 100;
 const SERIES = AGENTS * 22;

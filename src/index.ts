@@ -17,10 +17,10 @@ export { onExecutionComplete } from './timing/completion';
 export type { BreakdownSink } from './timing/completion';
 
 // OpenTelemetry wiring
-export { startAgentTelemetry } from './otel/telemetry';
-export type { AgentTelemetry } from './otel/telemetry';
-export type { AgentTelemetryOptions, PrometheusEndpointOptions, OtlpTraceOptions } from './otel/telemetry-options';
-export type { MetricsEndpointStatus } from './otel/metrics-endpoint';
+export { startAgentTelemetry } from './setup/telemetry';
+export type { AgentTelemetry } from './setup/telemetry';
+export type { AgentTelemetryOptions, PrometheusEndpointOptions, OtlpTraceOptions } from './setup/telemetry-options';
+export type { MetricsEndpointStatus } from './setup/metrics-endpoint';
 export { BreakdownSpanProcessor } from './otel/breakdown-span-processor';
 export type { BreakdownSpanProcessorOptions } from './otel/breakdown-span-processor';
 export { DEFAULT_CLASSIFICATION_RULES, SpanClassifier } from './otel/classification';

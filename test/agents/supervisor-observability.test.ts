@@ -7,7 +7,7 @@ import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
 import { configureRedaction } from '../../src/internal/redaction';
 import { ATTR_RUN_ID } from '../../src/otel/names';
 import { ATTR_USER_ID } from '../../src/otel/semconv';
-import { startAgentTelemetry } from '../../src/otel/telemetry';
+import { startAgentTelemetry } from '../../src/setup/telemetry';
 import { AggregationWindow, MetricType } from '../../src/types/metric-type';
 import { categorySum, sleep } from '../support/time';
 import { bracket, completions, expectMatchesPlan, plans, spanRecorder } from './support';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { BreakdownSpanProcessor } from '../../src/otel/breakdown-span-processor';
 import { DEFAULT_CLASSIFICATION_RULES, SpanClassifier, defaultClassifier } from '../../src/otel/classification';
-import { startAgentTelemetry } from '../../src/otel/telemetry';
+import { startAgentTelemetry } from '../../src/setup/telemetry';
 import { renderClassificationTable } from './classification-table';
 
 const c = (attributes: Attributes, kind = SpanKind.INTERNAL, name = 'span') => defaultClassifier.classify(name, kind, attributes);

@@ -18,7 +18,7 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import fc from 'fast-check';
-import { PrometheusTextSerializer, type PrometheusSerializerOptions } from '../../src/otel/prometheus-serializer';
+import { PrometheusTextSerializer, type PrometheusSerializerOptions } from '../../src/setup/prometheus-serializer';
 
 const SEED = 20261202;
 

@@ -5,8 +5,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import { METRICS_ENDPOINT_DEFAULTS } from '../../../src/otel/metrics-endpoint-config';
-import { serveMetrics, type MetricsEndpoint, type MetricsEndpointConfig } from '../../../src/otel/metrics-endpoint';
+import { METRICS_ENDPOINT_DEFAULTS } from '../../../src/setup/metrics-endpoint-config';
+import { serveMetrics, type MetricsEndpoint, type MetricsEndpointConfig } from '../../../src/setup/metrics-endpoint';
 
 /** The agent's histogram buckets in seconds (as many as ours have: 47 k lines at 2 200 series). */
 const BOUNDARIES = [0.005, 0.01, 0.02, 0.04, 0.08, 0.1, 0.16, 0.25, 0.32, 0.5, 0.64, 1, 1.28, 2.5, 5, 10, 20, 40];

@@ -4,7 +4,7 @@ import { resolveMetricsEndpointOptions } from './metrics-endpoint-config';
 import type { MetricsEndpointConfig } from './metrics-endpoint';
 import { describeForLog } from '../internal/sanitize';
 import type { AgentTelemetryOptions, OtlpTraceOptions } from './telemetry-options';
-import { validateSloThresholds } from './views';
+import { validateSloThresholds } from '../otel/views';
 
 /** startAgentTelemetry's options after validation, with environment variables and defaults applied. */
 export interface ResolvedTelemetryConfig {
