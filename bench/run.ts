@@ -137,11 +137,21 @@ async function main(): Promise<void> {
   const previous: ResultsFile | undefined = fs.existsSync(RESULTS_PATH) ? (JSON.parse(fs.readFileSync(RESULTS_PATH, 'utf8')) as ResultsFile) : undefined;
   const date = new Date().toISOString();
   const results: StoredScenario[] = [];
+  const failed: string[] = [];
   for (const { file, scenario: s } of scenarios) {
     console.log(`${s.name}: ${s.description}`);
     // Other processes on the machine skew timings; the 1-minute load average before and after says how much.
     const loadBefore = os.loadavg()[0];
-    const r = combineRuns(runInProcesses(file, s, opts.processes));
+    let runs: ScenarioResult[];
+    try {
+      runs = runInProcesses(file, s, opts.processes);
+    } catch (err) {
+      // One broken scenario must not lose the others' results: report it, keep going, fail at the end.
+      console.error(err);
+      failed.push(s.name);
+      continue;
+    }
+    const r = combineRuns(runs);
     const { processes, ...rest } = r;
     results.push({ ...rest, ...(processes > 1 ? { processes } : {}), date, loadAverage: [loadBefore, os.loadavg()[0]].map((x) => Number(x.toFixed(2))) });
     if (opts.processes > 1) console.log(`  medians over ${opts.processes} processes:`);
@@ -161,6 +171,7 @@ async function main(): Promise<void> {
   };
   fs.writeFileSync(RESULTS_PATH, JSON.stringify(file, null, 2) + '\n');
   console.log(`wrote ${path.relative(process.cwd(), RESULTS_PATH)}; run npm run bench:doc to update docs/benchmarks.md`);
+  if (failed.length > 0) throw new Error(`bench: ${failed.length} scenario(s) failed (${failed.join(', ')}); the others' results were written`);
 }
 
 if (require.main === module) {
