@@ -1,6 +1,6 @@
 import { getDropCounts, suppressedDiagCount } from './internal/diag';
-import { agentLabelCount } from './otel/label-limiter';
-import { executionRegistry } from './timing/execution-registry';
+import { agentLabelCount } from './metrics/label-limiter';
+import { executionRegistry } from './api/execution-registry';
 
 /** agent-timing's own health: what it dropped instead of throwing, and executions in flight. */
 export interface AgentTimingHealth {

@@ -5,32 +5,32 @@ export { MetricType, AggregationWindow, TIME_METRIC_TYPES, isMetricType } from '
 export type { PerformanceMetric } from './types/metric-type';
 
 // Timing: collectors, timers, breakdowns, critical path
-export { EnhancedExecutionTimingCollector, ExecutionTimingCollector } from './timing/collector';
-export type { ExecutionTimingCollectorOptions, CompletionResult, StartPhaseOptions } from './timing/collector';
-export { PhaseTimer } from './timing/phase-timer';
-export { TimingBreakdown } from './timing/timing-breakdown';
-export type { TimingBreakdownData } from './timing/timing-breakdown';
-export type { CriticalPathEntry } from './timing/critical-path';
-export { PHASE_CATEGORIES, BREAKDOWN_CATEGORIES, CATEGORY_FIELD, CATEGORY_METRIC_TYPE } from './timing/categories';
-export type { PhaseCategory, BreakdownCategory } from './timing/categories';
-export { onExecutionComplete } from './timing/completion';
-export type { BreakdownSink } from './timing/completion';
+export { EnhancedExecutionTimingCollector, ExecutionTimingCollector } from './api/collector';
+export type { ExecutionTimingCollectorOptions, CompletionResult, StartPhaseOptions } from './api/collector';
+export { PhaseTimer } from './api/phase-timer';
+export { TimingBreakdown } from './breakdown/timing-breakdown';
+export type { TimingBreakdownData } from './breakdown/timing-breakdown';
+export type { CriticalPathEntry } from './breakdown/critical-path';
+export { PHASE_CATEGORIES, BREAKDOWN_CATEGORIES, CATEGORY_FIELD, CATEGORY_METRIC_TYPE } from './breakdown/categories';
+export type { PhaseCategory, BreakdownCategory } from './breakdown/categories';
+export { onExecutionComplete } from './api/completion';
+export type { BreakdownSink } from './api/completion';
 
 // OpenTelemetry wiring
 export { startAgentTelemetry } from './setup/telemetry';
 export type { AgentTelemetry } from './setup/telemetry';
 export type { AgentTelemetryOptions, PrometheusEndpointOptions, OtlpTraceOptions } from './setup/telemetry-options';
 export type { MetricsEndpointStatus } from './setup/metrics-endpoint';
-export { BreakdownSpanProcessor } from './otel/breakdown-span-processor';
-export type { BreakdownSpanProcessorOptions } from './otel/breakdown-span-processor';
-export { DEFAULT_CLASSIFICATION_RULES, SpanClassifier } from './otel/classification';
-export { OpenAIStreamInstrumentation } from './otel/openai-stream-instrumentation';
-export type { ClassificationRule, SpanClassification } from './otel/classification';
-export { BreakdownSampler, type BreakdownSamplerOptions } from './otel/breakdown-sampler';
-export { agentTimingViews } from './otel/views';
-export type { AgentTimingViewsOptions } from './otel/views';
-export { bucketPlan, DEFAULT_SLO_THRESHOLDS_MS, GENAI_DURATION_BUCKETS, GENAI_TTFT_BUCKETS } from './otel/buckets';
-export type { BucketPlan } from './otel/buckets';
+export { BreakdownSpanProcessor } from './processor/breakdown-span-processor';
+export type { BreakdownSpanProcessorOptions } from './processor/breakdown-span-processor';
+export { DEFAULT_CLASSIFICATION_RULES, SpanClassifier } from './processor/classification';
+export { OpenAIStreamInstrumentation } from './processor/openai-stream-instrumentation';
+export type { ClassificationRule, SpanClassification } from './processor/classification';
+export { BreakdownSampler, type BreakdownSamplerOptions } from './processor/breakdown-sampler';
+export { agentTimingViews } from './metrics/views';
+export type { AgentTimingViewsOptions } from './metrics/views';
+export { bucketPlan, DEFAULT_SLO_THRESHOLDS_MS, GENAI_DURATION_BUCKETS, GENAI_TTFT_BUCKETS } from './metrics/buckets';
+export type { BucketPlan } from './metrics/buckets';
 export {
   METRIC_EXECUTION_DURATION,
   METRIC_PHASE_DURATION,
@@ -45,7 +45,7 @@ export {
   ATTR_EXECUTION_DISCARDED,
   EVENT_FIRST_TOKEN,
   SCOPE_NAME,
-} from './otel/names';
+} from './spans/names';
 export type { RedactionOptions } from './internal/redaction';
 
 // Aggregation and analysis

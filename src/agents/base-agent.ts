@@ -1,8 +1,8 @@
 import type { DiagLogger } from '@opentelemetry/api';
 import { componentLogger, reportDrop } from '../internal/diag';
 import { cleanName } from '../internal/sanitize';
-import { EnhancedExecutionTimingCollector } from '../timing/collector';
-import type { BreakdownSink } from '../timing/completion';
+import { EnhancedExecutionTimingCollector } from '../api/collector';
+import type { BreakdownSink } from '../api/completion';
 import { isWrapped, markWrapped, runAgentCall, slotOf } from './internal/agent-call';
 import type { ExecutionContext } from './types';
 

@@ -1,6 +1,6 @@
 import { reportDrop } from '../internal/diag';
-import { EnhancedExecutionTimingCollector, type ExecutionTimingCollectorOptions } from '../timing/collector';
-import { activeScope } from '../timing/execution-scope';
+import { EnhancedExecutionTimingCollector, type ExecutionTimingCollectorOptions } from '../api/collector';
+import { activeScope } from '../api/execution-scope';
 import { describeForLog } from '../internal/sanitize';
 
 /** Options of withExecution(): the collector's options, except the agent name given positionally. */

@@ -1,6 +1,6 @@
 import { reportDrop } from '../internal/diag';
 import { cleanName } from '../internal/sanitize';
-import type { BreakdownSink } from '../timing/completion';
+import type { BreakdownSink } from '../api/completion';
 import { isWrapped, markWrapped, runAgentCall } from './internal/agent-call';
 
 /** Options of instrumentAgent(). */

@@ -4,7 +4,7 @@ import type { MetricsAggregator } from '../aggregation/metrics-aggregator';
 import { epochNow } from '../internal/clock';
 import { componentLogger, reportDrop } from '../internal/diag';
 import { limits } from '../internal/limits';
-import { METRIC_CPU_UTILIZATION, METRIC_MEMORY_USAGE, METRIC_THREAD_POOL_USAGE } from '../otel/names';
+import { METRIC_CPU_UTILIZATION, METRIC_MEMORY_USAGE, METRIC_THREAD_POOL_USAGE } from '../spans/names';
 import { MetricType } from '../types/metric-type';
 import { agentsMeter } from './internal/meter';
 

@@ -1,5 +1,5 @@
 import { reportDrop } from '../internal/diag';
-import { CATEGORY_FIELD, CATEGORY_METRIC_TYPE, PHASE_CATEGORIES } from '../timing/categories';
+import { CATEGORY_FIELD, CATEGORY_METRIC_TYPE, PHASE_CATEGORIES } from '../breakdown/categories';
 import { MetricType } from '../types/metric-type';
 import { metricTypeIndex } from './metric-type-index';
 

@@ -1,6 +1,6 @@
 import { addToCount, reportDrop } from '../internal/diag';
 import { describeError, describeForLog, isSanitizedMetadata, metadataCopy } from '../internal/sanitize';
-import type { TimingBreakdown } from '../timing/timing-breakdown';
+import type { TimingBreakdown } from '../breakdown/timing-breakdown';
 import { AggregationWindow, MetricType, TIME_METRIC_TYPES, type PerformanceMetric } from '../types/metric-type';
 import { toAggregatedMetrics, type AggregatedMetrics } from './aggregated-metrics';
 import { resolveAggregatorOptions, type MetricsAggregatorOptions, type ResolvedAggregatorOptions } from './aggregator-options';

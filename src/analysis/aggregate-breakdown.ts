@@ -1,6 +1,6 @@
 import type { AggregatedMetrics } from '../aggregation/aggregated-metrics';
-import { CATEGORY_FIELD, CATEGORY_METRIC_TYPE, PHASE_CATEGORIES } from '../timing/categories';
-import type { TimingBreakdownData } from '../timing/timing-breakdown';
+import { CATEGORY_FIELD, CATEGORY_METRIC_TYPE, PHASE_CATEGORIES } from '../breakdown/categories';
+import type { TimingBreakdownData } from '../breakdown/timing-breakdown';
 import { MetricType } from '../types/metric-type';
 import { readingInput } from '../internal/guard';
 

@@ -1,5 +1,5 @@
-import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD, type BreakdownCategory } from '../timing/categories';
-import { TimingBreakdown, type TimingBreakdownData } from '../timing/timing-breakdown';
+import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD, type BreakdownCategory } from '../breakdown/categories';
+import { TimingBreakdown, type TimingBreakdownData } from '../breakdown/timing-breakdown';
 
 /** One category's share of an execution. */
 export interface CategoryShare {

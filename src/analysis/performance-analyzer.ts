@@ -1,7 +1,7 @@
 import { describeForLog } from '../internal/sanitize';
 import type { AggregatedMetrics } from '../aggregation/aggregated-metrics';
 import { reportDrop } from '../internal/diag';
-import type { TimingBreakdown, TimingBreakdownData } from '../timing/timing-breakdown';
+import type { TimingBreakdown, TimingBreakdownData } from '../breakdown/timing-breakdown';
 import { AggregationWindow, type PerformanceMetric } from '../types/metric-type';
 import { averageBreakdown } from './aggregate-breakdown';
 import { detectAnomalies, type Anomaly, type AnomalyOptions } from './anomaly-detection';

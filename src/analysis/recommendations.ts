@@ -1,5 +1,5 @@
-import { categoryFromName, type BreakdownCategory } from '../timing/categories';
-import type { TimingBreakdownData } from '../timing/timing-breakdown';
+import { categoryFromName, type BreakdownCategory } from '../breakdown/categories';
+import type { TimingBreakdownData } from '../breakdown/timing-breakdown';
 import { finite, type CategoryShare } from './breakdown-shares';
 
 /**

@@ -5,14 +5,14 @@ import { randomExecutionId } from '../internal/execution-id';
 import { limits } from '../internal/limits';
 import { isThenable } from '../internal/thenable';
 import { cleanName, describeForLog, metadataCopy, metadataToAttributes, truncate } from '../internal/sanitize';
-import { recordExecutionMetrics } from '../otel/instruments';
+import { recordExecutionMetrics } from '../metrics/instruments';
 import {
   ATTR_EXECUTION_DISCARDED,
   ATTR_EXECUTION_ID,
   ATTR_PHASE_CLOSED_BY_COMPLETE,
   EVENT_FIRST_TOKEN,
-} from '../otel/names';
-import { defaultTracer, endSpan, markSpanError, phaseSpanShape, spanOptions, startOwnSpan, type PhaseSpanShape } from '../otel/own-spans';
+} from '../spans/names';
+import { defaultTracer, endSpan, markSpanError, phaseSpanShape, spanOptions, startOwnSpan, type PhaseSpanShape } from '../spans/own-spans';
 import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_OPERATION_NAME,
@@ -20,19 +20,19 @@ import {
   ATTR_GEN_AI_WORKFLOW_NAME,
   GEN_AI_OPERATION_INVOKE_AGENT,
   GEN_AI_OPERATION_INVOKE_WORKFLOW,
-} from '../otel/semconv';
+} from '../spans/semconv';
 import { isMetricType, type MetricType, type PerformanceMetric } from '../types/metric-type';
-import { categoryFromName, categoryOfMetricType, type PhaseCategory } from './categories';
+import { categoryFromName, categoryOfMetricType, type PhaseCategory } from '../breakdown/categories';
 import { feedSink, notifyExecutionComplete, type BreakdownSink } from './completion';
-import { criticalPath, type CriticalPathEntry } from './critical-path';
+import { criticalPath, type CriticalPathEntry } from '../breakdown/critical-path';
 import { executionRegistry, type Evictable } from './execution-registry';
 import { activeScope, runInScope, type ExecutionScope } from './execution-scope';
 import { ExecutionState } from './execution-state';
-import { IntervalKind, type Interval } from './interval';
-import { partition } from './partition';
+import { IntervalKind, type Interval } from '../breakdown/interval';
+import { partition } from '../breakdown/partition';
 import { PhaseBook, type NameSlot } from './phase-book';
 import { inertTimer, PhaseTimer, type TimerOwner } from './phase-timer';
-import { createPhaseDurations, TimingBreakdown } from './timing-breakdown';
+import { createPhaseDurations, TimingBreakdown } from '../breakdown/timing-breakdown';
 
 /** Options of an execution timing collector. */
 export interface ExecutionTimingCollectorOptions {

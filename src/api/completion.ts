@@ -1,7 +1,7 @@
 import { componentLogger, reportDrop } from '../internal/diag';
 import { describeForLog } from '../internal/sanitize';
 import type { PerformanceMetric } from '../types/metric-type';
-import type { TimingBreakdown } from './timing-breakdown';
+import type { TimingBreakdown } from '../breakdown/timing-breakdown';
 
 /** Anything that takes completed executions, such as a MetricsAggregator. */
 export interface BreakdownSink {

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createContextKey, context, type Context } from '@opentelemetry/api';
-import type { Interval } from './interval';
+import type { Interval } from '../breakdown/interval';
 import type { ExecutionState } from './execution-state';
 
 /** What "the current execution" means in an async context: whose, and which phase is running. */

@@ -1,9 +1,9 @@
 import type { Span } from '@opentelemetry/api';
 import { reportDrop } from '../internal/diag';
-import { ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK } from '../otel/semconv';
+import { ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK } from '../spans/semconv';
 import { limits } from '../internal/limits';
-import type { PhaseCategory } from './categories';
-import { IntervalKind, type Interval } from './interval';
+import type { PhaseCategory } from '../breakdown/categories';
+import { IntervalKind, type Interval } from '../breakdown/interval';
 
 /**
  * Everything recorded about one execution, on the monotonic clock. Both writers append here: the

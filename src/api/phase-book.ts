@@ -1,8 +1,8 @@
 import { reportDrop } from '../internal/diag';
 import { limits } from '../internal/limits';
-import type { PhaseSpanShape } from '../otel/own-spans';
-import { categoryFromName, type PhaseCategory } from './categories';
-import { IntervalKind } from './interval';
+import type { PhaseSpanShape } from '../spans/own-spans';
+import { categoryFromName, type PhaseCategory } from '../breakdown/categories';
+import { IntervalKind } from '../breakdown/interval';
 import type { PhaseTimer } from './phase-timer';
 
 /** What one execution knows about one phase or task name. */

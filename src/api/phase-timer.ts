@@ -1,8 +1,8 @@
 import type { Context, Span } from '@opentelemetry/api';
 import { reportDrop } from '../internal/diag';
 import type { MetricType } from '../types/metric-type';
-import type { PhaseCategory } from './categories';
-import { IntervalKind, type Interval } from './interval';
+import type { PhaseCategory } from '../breakdown/categories';
+import { IntervalKind, type Interval } from '../breakdown/interval';
 import type { NameSlot } from './phase-book';
 
 /** The collector side a timer talks to (kept as an interface so timers stay tiny). */

@@ -8,7 +8,7 @@ import {
   METRIC_OPERATION_DURATION,
   METRIC_PHASE_DURATION,
   METRIC_TTFT,
-} from './names';
+} from '../spans/names';
 
 /**
  * Histogram bucket boundaries (seconds).

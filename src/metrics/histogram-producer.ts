@@ -11,12 +11,12 @@ import {
   type MetricDescriptor,
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
-import type { ExecutionState } from '../timing/execution-state';
-import type { TimingBreakdown } from '../timing/timing-breakdown';
+import type { ExecutionState } from '../api/execution-state';
+import type { TimingBreakdown } from '../breakdown/timing-breakdown';
 import { histogramSpecs, type BucketPlan } from './buckets';
 import type { Outcome } from './label-limiter';
 import { recordBreakdown, type ExecutionHistograms } from './record-breakdown';
-import { HISTOGRAM_DESCRIPTIONS, SCOPE_NAME } from './names';
+import { HISTOGRAM_DESCRIPTIONS, SCOPE_NAME } from '../spans/names';
 import { VERSION } from '../version';
 
 /** The attributes of the series that takes observations past the cardinality limit (as the SDK names it). */

@@ -1,11 +1,11 @@
 import { metrics, type Histogram, type Meter } from '@opentelemetry/api';
-import type { ExecutionState } from '../timing/execution-state';
-import type { TimingBreakdown } from '../timing/timing-breakdown';
+import type { ExecutionState } from '../api/execution-state';
+import type { TimingBreakdown } from '../breakdown/timing-breakdown';
 import { bucketPlan, histogramSpecs, type BucketPlan } from './buckets';
 import type { ExecutionHistogramProducer } from './histogram-producer';
 import type { Outcome } from './label-limiter';
 import { recordBreakdown, type ExecutionHistograms } from './record-breakdown';
-import { HISTOGRAM_DESCRIPTIONS, SCOPE_NAME } from './names';
+import { HISTOGRAM_DESCRIPTIONS, SCOPE_NAME } from '../spans/names';
 import { VERSION } from '../version';
 
 type ExecutionInstruments = { readonly [K in keyof ExecutionHistograms]: Histogram };

@@ -1,8 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
 import { reportDrop } from '../internal/diag';
 import { limits } from '../internal/limits';
-import { BREAKDOWN_CATEGORIES } from '../timing/categories';
-import { LABEL_AGENT, LABEL_CATEGORY, LABEL_OUTCOME, OVERFLOW_LABEL_VALUE } from './names';
+import { BREAKDOWN_CATEGORIES } from '../breakdown/categories';
+import { LABEL_AGENT, LABEL_CATEGORY, LABEL_OUTCOME, OVERFLOW_LABEL_VALUE } from '../spans/names';
 
 export type Outcome = 'success' | 'error';
 

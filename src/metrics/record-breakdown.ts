@@ -1,11 +1,11 @@
 import type { Attributes } from '@opentelemetry/api';
-import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD, type PhaseCategory } from '../timing/categories';
-import type { ExecutionState } from '../timing/execution-state';
-import { IntervalKind, isOpen, type Interval } from '../timing/interval';
-import { resolveCategory } from '../timing/resolve-categories';
-import type { TimingBreakdown } from '../timing/timing-breakdown';
+import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD, type PhaseCategory } from '../breakdown/categories';
+import type { ExecutionState } from '../api/execution-state';
+import { IntervalKind, isOpen, type Interval } from '../breakdown/interval';
+import { resolveCategory } from '../breakdown/resolve-categories';
+import type { TimingBreakdown } from '../breakdown/timing-breakdown';
 import { labelsFor, type LabelSets, type Outcome } from './label-limiter';
-import { LABEL_AGENT, LABEL_ERROR_TYPE, LABEL_GEN_AI_OPERATION } from './names';
+import { LABEL_AGENT, LABEL_ERROR_TYPE, LABEL_GEN_AI_OPERATION } from '../spans/names';
 
 /** What takes one observation: an SDK Histogram or a pre-aggregated one. */
 export interface HistogramSink {

@@ -8,8 +8,8 @@ import {
   type SpanKind,
 } from '@opentelemetry/api';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
-import { scopeForSpan } from '../timing/execution-scope';
-import { ownSpanCreation } from './own-spans';
+import { scopeForSpan } from '../api/execution-scope';
+import { ownSpanCreation } from '../spans/own-spans';
 
 // Read once: re-exported enums are getters on the API package's index, read on every span otherwise.
 const NOT_RECORD = SamplingDecision.NOT_RECORD;

@@ -2,15 +2,15 @@ import { trace, type Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { monotonicNow } from '../internal/clock';
 import { limits } from '../internal/limits';
-import { executionRegistry } from '../timing/execution-registry';
-import { scopeForSpan } from '../timing/execution-scope';
-import type { ExecutionState } from '../timing/execution-state';
-import { IntervalKind, type Interval } from '../timing/interval';
-import { feedSink, onExecutionComplete, type BreakdownSink } from '../timing/completion';
+import { executionRegistry } from '../api/execution-registry';
+import { scopeForSpan } from '../api/execution-scope';
+import type { ExecutionState } from '../api/execution-state';
+import { IntervalKind, type Interval } from '../breakdown/interval';
+import { feedSink, onExecutionComplete, type BreakdownSink } from '../api/completion';
 import { getGlobalAggregator } from '../aggregation/global-aggregator';
 import { defaultClassifier, SpanClassifier, type ClassificationRule } from './classification';
 import { firstChunkOffsetMs } from './first-chunk';
-import { ownSpanCreation } from './own-spans';
+import { ownSpanCreation } from '../spans/own-spans';
 
 /** Options of the BreakdownSpanProcessor. */
 export interface BreakdownSpanProcessorOptions {

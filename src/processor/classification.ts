@@ -1,5 +1,5 @@
 import { SpanKind, type Attributes } from '@opentelemetry/api';
-import { PHASE_CATEGORIES, type PhaseCategory } from '../timing/categories';
+import { PHASE_CATEGORIES, type PhaseCategory } from '../breakdown/categories';
 
 /**
  * What a classification row assigns: a breakdown category, or `transparent` (the span takes no

@@ -7,8 +7,8 @@ import {
   type InstrumentationConfig,
 } from '@opentelemetry/instrumentation';
 import { monotonicNow } from '../internal/clock';
-import { scopeForSpan } from '../timing/execution-scope';
-import type { ExecutionState } from '../timing/execution-state';
+import { scopeForSpan } from '../api/execution-scope';
+import type { ExecutionState } from '../api/execution-state';
 import { VERSION } from '../version';
 
 /** What the openai module's streaming file exports that we patch. */

@@ -1,10 +1,10 @@
 import type { MetricsAggregator } from '../aggregation/metrics-aggregator';
 import { PerformanceAnalyzer } from '../analysis/performance-analyzer';
 import type { ResourceSample } from '../agents/resource-sampler';
-import { DEFAULT_SLO_THRESHOLDS_MS } from '../otel/buckets';
-import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD } from '../timing/categories';
-import type { CriticalPathEntry } from '../timing/critical-path';
-import type { TimingBreakdownData } from '../timing/timing-breakdown';
+import { DEFAULT_SLO_THRESHOLDS_MS } from '../metrics/buckets';
+import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD } from '../breakdown/categories';
+import type { CriticalPathEntry } from '../breakdown/critical-path';
+import type { TimingBreakdownData } from '../breakdown/timing-breakdown';
 import { AggregationWindow, MetricType, TIME_METRIC_TYPES, type PerformanceMetric } from '../types/metric-type';
 import { VERSION } from '../version';
 import {

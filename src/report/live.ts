@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MetricsAggregator } from '../aggregation/metrics-aggregator';
 import { componentLogger } from '../internal/diag';
-import type { BreakdownSink } from '../timing/completion';
+import type { BreakdownSink } from '../api/completion';
 import { buildReport } from './build';
 import { renderHtmlReport, reportContentSecurityPolicy, scriptJson } from './html';
 import type { AgentReport, WaterfallRow } from './model';

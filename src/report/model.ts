@@ -1,4 +1,4 @@
-import type { CriticalPathEntry } from '../timing/critical-path';
+import type { CriticalPathEntry } from '../breakdown/critical-path';
 
 /** Schema tag of a report's JSON; the CLI renders any report carrying it. */
 export const REPORT_SCHEMA = 'agent-timing-report/1';

@@ -1,10 +1,10 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { reportDrop } from '../internal/diag';
-import { ATTR_EXECUTION_ID } from '../otel/names';
-import { onExecutionComplete } from '../timing/completion';
-import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD } from '../timing/categories';
-import { createPhaseDurations, type TimingBreakdown, type TimingBreakdownData } from '../timing/timing-breakdown';
+import { ATTR_EXECUTION_ID } from '../spans/names';
+import { onExecutionComplete } from '../api/completion';
+import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD } from '../breakdown/categories';
+import { createPhaseDurations, type TimingBreakdown, type TimingBreakdownData } from '../breakdown/timing-breakdown';
 import type { ReportExecution } from './build';
 import type { WaterfallRow } from './model';
 import { waterfallFromSpans } from './waterfall';

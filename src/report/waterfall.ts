@@ -3,8 +3,8 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_URL_PATH } from '@opentelemetry/semantic-conventions';
 import { redactValue } from '../internal/redaction';
 import { limits } from '../internal/limits';
-import { ATTR_EXECUTION_ID, ATTR_METADATA_PREFIX, ATTR_PHASE_CATEGORY, EVENT_FIRST_TOKEN, SCOPE_NAME } from '../otel/names';
-import type { CriticalPathEntry } from '../timing/critical-path';
+import { ATTR_EXECUTION_ID, ATTR_METADATA_PREFIX, ATTR_PHASE_CATEGORY, EVENT_FIRST_TOKEN, SCOPE_NAME } from '../spans/names';
+import type { CriticalPathEntry } from '../breakdown/critical-path';
 import type { WaterfallRow } from './model';
 
 // Incubating GenAI attributes (not in the stable semantic-conventions entry point).

@@ -1,10 +1,10 @@
-import type { BreakdownSink } from '../timing/completion';
+import type { BreakdownSink } from '../api/completion';
 import type { RedactionOptions } from '../internal/redaction';
 import { resolveMetricsEndpointOptions } from './metrics-endpoint-config';
 import type { MetricsEndpointConfig } from './metrics-endpoint';
 import { describeForLog } from '../internal/sanitize';
 import type { AgentTelemetryOptions, OtlpTraceOptions } from './telemetry-options';
-import { validateSloThresholds } from '../otel/views';
+import { validateSloThresholds } from '../metrics/views';
 
 /** startAgentTelemetry's options after validation, with environment variables and defaults applied. */
 export interface ResolvedTelemetryConfig {

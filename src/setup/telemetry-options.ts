@@ -3,7 +3,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { MetricsAggregator } from '../aggregation/metrics-aggregator';
 import type { RedactionOptions } from '../internal/redaction';
-import type { ClassificationRule } from '../otel/classification';
+import type { ClassificationRule } from '../processor/classification';
 import type { LiveReportOptions } from '../report/live';
 
 /** The Prometheus `/metrics` endpoint: where it listens, what it writes, and its limits (docs/metrics-endpoint.md). */

@@ -6,7 +6,7 @@ import {
   METRIC_OPERATION_DURATION,
   METRIC_PHASE_DURATION,
   METRIC_TTFT,
-} from '../otel/names';
+} from '../spans/names';
 
 /**
  * Names of the series the recording and SLO rules write, in one place for the rule generators,

@@ -1,4 +1,4 @@
-import { DEFAULT_SLO_THRESHOLDS_MS, sloInstrumentFor } from '../otel/buckets';
+import { DEFAULT_SLO_THRESHOLDS_MS, sloInstrumentFor } from '../metrics/buckets';
 import { MetricType } from '../types/metric-type';
 
 /** One latency objective: `target` percent of executions take at most `thresholdMs`. */

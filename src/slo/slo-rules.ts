@@ -1,5 +1,5 @@
-import { msToBoundarySeconds, sloInstrumentFor } from '../otel/buckets';
-import { categoryFromName } from '../timing/categories';
+import { msToBoundarySeconds, sloInstrumentFor } from '../metrics/buckets';
+import { categoryFromName } from '../breakdown/categories';
 import { leMatcher } from './le-label';
 import { renderRuleFile, type AlertingRule, type RecordingRule, type RuleGroup } from './rule-file';
 import {

@@ -13,7 +13,7 @@ import { SCOPE_NAME, ATTR_PHASE_CATEGORY, ATTR_PHASE_KIND } from './names';
 import { ATTR_ERROR_TYPE, ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_TOOL_NAME, GEN_AI_OPERATION_EXECUTE_TOOL } from './semconv';
 import { redactExceptionText } from '../internal/redaction';
 import { metadataToAttributes, truncate } from '../internal/sanitize';
-import type { PhaseCategory } from '../timing/categories';
+import type { PhaseCategory } from '../breakdown/categories';
 import { VERSION } from '../version';
 
 /**

@@ -1,6 +1,6 @@
 import { currentCollector, phase, withExecution } from '../../src/agents/context-helpers';
 import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
-import { EnhancedExecutionTimingCollector } from '../../src/timing/collector';
+import { EnhancedExecutionTimingCollector } from '../../src/api/collector';
 import { categorySum, sleep } from '../support/time';
 import { completions, spanRecorder } from './support';
 

@@ -1,7 +1,7 @@
 import { currentCollector, phase } from '../../src/agents/context-helpers';
 import { instrumentAgent } from '../../src/agents/instrument-agent';
 import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
-import type { EnhancedExecutionTimingCollector } from '../../src/timing/collector';
+import type { EnhancedExecutionTimingCollector } from '../../src/api/collector';
 import { sleep } from '../support/time';
 import { completions } from './support';
 

@@ -3,9 +3,9 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { withExecution } from '../../src/agents/context-helpers';
 import { ATTR_STREAM_CHUNKS, ATTR_STREAM_OUTCOME, instrumentStream } from '../../src/agents/instrument-stream';
 import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
-import { METRIC_GEN_AI_CLIENT_TIME_PER_OUTPUT_CHUNK } from '../../src/otel/semconv';
-import { EnhancedExecutionTimingCollector } from '../../src/timing/collector';
-import type { TimingBreakdown } from '../../src/timing/timing-breakdown';
+import { METRIC_GEN_AI_CLIENT_TIME_PER_OUTPUT_CHUNK } from '../../src/spans/semconv';
+import { EnhancedExecutionTimingCollector } from '../../src/api/collector';
+import type { TimingBreakdown } from '../../src/breakdown/timing-breakdown';
 import { sleep } from '../support/time';
 import { meterRecorder, spanRecorder } from './support';
 

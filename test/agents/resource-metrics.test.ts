@@ -2,7 +2,7 @@ import { latestResourceGaugeValues, recordResourceMetrics } from '../../src/agen
 import { MetricsAggregator } from '../../src/aggregation/metrics-aggregator';
 import { getGlobalAggregator, resetGlobalAggregator } from '../../src/aggregation/global-aggregator';
 import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
-import { METRIC_CPU_UTILIZATION, METRIC_MEMORY_USAGE, METRIC_THREAD_POOL_USAGE } from '../../src/otel/names';
+import { METRIC_CPU_UTILIZATION, METRIC_MEMORY_USAGE, METRIC_THREAD_POOL_USAGE } from '../../src/spans/names';
 import { AggregationWindow, MetricType } from '../../src/types/metric-type';
 import { meterRecorder } from './support';
 

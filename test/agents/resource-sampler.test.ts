@@ -1,6 +1,6 @@
 import { ResourceSampler, startResourceSampler, type ResourceSample } from '../../src/agents/resource-sampler';
 import { MetricsAggregator } from '../../src/aggregation/metrics-aggregator';
-import { METRIC_THREAD_POOL_USAGE } from '../../src/otel/names';
+import { METRIC_THREAD_POOL_USAGE } from '../../src/spans/names';
 import { AggregationWindow, MetricType } from '../../src/types/metric-type';
 import { sleep, spin } from '../support/time';
 import { waitFor } from '../support/wait-for';

@@ -1,9 +1,9 @@
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { AggregationTemporality, MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { BreakdownSpanProcessor } from '../../src/otel/breakdown-span-processor';
-import { onExecutionComplete } from '../../src/timing/completion';
-import type { TimingBreakdown } from '../../src/timing/timing-breakdown';
+import { BreakdownSpanProcessor } from '../../src/processor/breakdown-span-processor';
+import { onExecutionComplete } from '../../src/api/completion';
+import type { TimingBreakdown } from '../../src/breakdown/timing-breakdown';
 
 /** A tracer provider (not registered globally) with the BreakdownSpanProcessor and an in-memory exporter. */
 export function spanRecorder(): { provider: NodeTracerProvider; exporter: InMemorySpanExporter; spans: () => ReadableSpan[] } {

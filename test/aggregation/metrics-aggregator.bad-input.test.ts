@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { MetricsAggregator } from '../../src/aggregation/metrics-aggregator';
 import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
-import type { TimingBreakdown } from '../../src/timing/timing-breakdown';
+import type { TimingBreakdown } from '../../src/breakdown/timing-breakdown';
 import { AggregationWindow, MetricType, type PerformanceMetric } from '../../src/types/metric-type';
 import { breakdown, ManualClock, metric, NOON } from './support';
 

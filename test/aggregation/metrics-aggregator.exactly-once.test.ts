@@ -1,6 +1,6 @@
 import { MetricsAggregator } from '../../src/aggregation/metrics-aggregator';
 import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
-import { feedSink } from '../../src/timing/completion';
+import { feedSink } from '../../src/api/completion';
 import { AggregationWindow, MetricType, type PerformanceMetric } from '../../src/types/metric-type';
 import { breakdown, ManualClock, metric, NOON } from './support';
 

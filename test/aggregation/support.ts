@@ -1,5 +1,5 @@
 /** Shared helpers of the aggregation and analysis tests (not a test file itself). */
-import { TimingBreakdown, type TimingBreakdownData } from '../../src/timing/timing-breakdown';
+import { TimingBreakdown, type TimingBreakdownData } from '../../src/breakdown/timing-breakdown';
 import type { MetricType, PerformanceMetric } from '../../src/types/metric-type';
 
 /** A clock the test moves by hand. */

@@ -1,6 +1,6 @@
 import { categoryShares } from '../../src/analysis/breakdown-shares';
 import { DEFAULT_RECOMMENDATION_THRESHOLDS, ms, recommend } from '../../src/analysis/recommendations';
-import type { TimingBreakdown } from '../../src/timing/timing-breakdown';
+import type { TimingBreakdown } from '../../src/breakdown/timing-breakdown';
 import { breakdown } from '../aggregation/support';
 
 function advise(b: TimingBreakdown, thresholds = DEFAULT_RECOMMENDATION_THRESHOLDS): string[] {

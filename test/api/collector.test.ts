@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EnhancedExecutionTimingCollector, ExecutionTimingCollector } from '../../src/timing/collector';
+import { EnhancedExecutionTimingCollector, ExecutionTimingCollector } from '../../src/api/collector';
 import { MetricType } from '../../src/types/metric-type';
 import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
 import { categorySum, sleep, spin } from '../support/time';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { EnhancedExecutionTimingCollector } from '../../src/timing/collector';
-import { executionRegistry } from '../../src/timing/execution-registry';
+import { EnhancedExecutionTimingCollector } from '../../src/api/collector';
+import { executionRegistry } from '../../src/api/execution-registry';
 
 describe('executionRegistry', () => {
   it('tracks executions in flight: added when they start, removed when they end', () => {
@@ -18,8 +18,8 @@ describe('executionRegistry', () => {
     // Reachability needs a real GC, so this runs in a child with --expose-gc. WeakRef targets stay
     // alive until the end of the current job, hence the awaits between the steps.
     const script = `
-      const { EnhancedExecutionTimingCollector } = require(${JSON.stringify(join(__dirname, '../../src/timing/collector.ts'))});
-      const { executionRegistry } = require(${JSON.stringify(join(__dirname, '../../src/timing/execution-registry.ts'))});
+      const { EnhancedExecutionTimingCollector } = require(${JSON.stringify(join(__dirname, '../../src/api/collector.ts'))});
+      const { executionRegistry } = require(${JSON.stringify(join(__dirname, '../../src/api/execution-registry.ts'))});
       const tick = () => new Promise((r) => setImmediate(r));
       const settle = async () => { await tick(); gc(); await tick(); };
       const run = (phases, metrics = 0) => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { EnhancedExecutionTimingCollector } from '../../src/timing/collector';
-import { lazilyUnlinked } from '../../src/timing/phase-book';
-import type { PhaseTimer } from '../../src/timing/phase-timer';
+import { EnhancedExecutionTimingCollector } from '../../src/api/collector';
+import { lazilyUnlinked } from '../../src/api/phase-book';
+import type { PhaseTimer } from '../../src/api/phase-timer';
 
 describe('PhaseBook: timers of one name, stopped in any order', () => {
   /** A step: start a task of a name, stop one of the running ones by its timer, or stop by name (the latest). */

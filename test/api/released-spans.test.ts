@@ -2,7 +2,7 @@ import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { EnhancedExecutionTimingCollector } from '../../src/timing/collector';
+import { EnhancedExecutionTimingCollector } from '../../src/api/collector';
 
 describe('an execution in flight holds no ended spans', () => {
   beforeAll(() => context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable()));

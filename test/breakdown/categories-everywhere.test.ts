@@ -1,11 +1,11 @@
-import { EnhancedExecutionTimingCollector } from '../../src/timing/collector';
-import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD, CATEGORY_METRIC_TYPE, PHASE_CATEGORIES } from '../../src/timing/categories';
+import { EnhancedExecutionTimingCollector } from '../../src/api/collector';
+import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD, CATEGORY_METRIC_TYPE, PHASE_CATEGORIES } from '../../src/breakdown/categories';
 import { MetricsAggregator } from '../../src/aggregation/metrics-aggregator';
 import { AggregationWindow } from '../../src/types/metric-type';
 import { PerformanceAnalyzer } from '../../src/analysis/performance-analyzer';
 import { spin } from '../support/time';
 
-// The category list has one source (src/timing/categories.ts); every place that handles categories
+// The category list has one source (src/breakdown/categories.ts); every place that handles categories
 // one by one must handle each of them. A category added there and forgotten elsewhere fails here.
 
 describe.each(PHASE_CATEGORIES)('category %s', (category) => {

@@ -2,10 +2,10 @@
  * Test-only oracle: criticalPath() as it was before the per-node cursor (git 5e2a5a7), kept
  * verbatim apart from this header: `children.find()` from index 0 at every step made it quadratic
  * in a node's children. The new criticalPath() must give exactly its results
- * (test/timing/critical-path.test.ts).
+ * (test/breakdown/critical-path.test.ts).
  */
-import type { PhaseCategory } from '../../src/timing/categories';
-import type { Interval } from '../../src/timing/interval';
+import type { PhaseCategory } from '../../src/breakdown/categories';
+import type { Interval } from '../../src/breakdown/interval';
 
 /** One section of the critical path. */
 export interface CriticalPathEntry {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { criticalPath, criticalPathSteps } from '../../src/timing/critical-path';
+import { criticalPath, criticalPathSteps } from '../../src/breakdown/critical-path';
 import { oracleCriticalPath } from './critical-path-oracle';
-import { IntervalKind, type Interval } from '../../src/timing/interval';
+import { IntervalKind, type Interval } from '../../src/breakdown/interval';
 import { iv, root } from '../support/intervals';
 
 const total = (entries: { durationMs: number }[]): number => entries.reduce((a, e) => a + e.durationMs, 0);

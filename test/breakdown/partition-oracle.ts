@@ -3,10 +3,10 @@
  * 5e2a5a7), kept verbatim apart from this header and the inlined resolveCategory. Its sweep
  * rescans every active interval per event (quadratic when many overlap), which is why it was
  * replaced; on trees without unclassified foreign spans the new partition() must give exactly
- * its results (test/timing/partition-scaling.test.ts).
+ * its results (test/breakdown/partition-scaling.test.ts).
  */
-import { BREAKDOWN_CATEGORIES, type BreakdownCategory, type PhaseCategory } from '../../src/timing/categories';
-import { IntervalKind, type Interval } from '../../src/timing/interval';
+import { BREAKDOWN_CATEGORIES, type BreakdownCategory, type PhaseCategory } from '../../src/breakdown/categories';
+import { IntervalKind, type Interval } from '../../src/breakdown/interval';
 
 /** resolveCategory as it was: an unclassified foreign span inherits its parent's category. */
 function resolveCategory(iv: Interval): PhaseCategory | undefined {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { partition, partitionComparisons } from '../../src/timing/partition';
-import { IntervalKind, type Interval } from '../../src/timing/interval';
-import { BREAKDOWN_CATEGORIES, PHASE_CATEGORIES, type PhaseCategory } from '../../src/timing/categories';
+import { partition, partitionComparisons } from '../../src/breakdown/partition';
+import { IntervalKind, type Interval } from '../../src/breakdown/interval';
+import { BREAKDOWN_CATEGORIES, PHASE_CATEGORIES, type PhaseCategory } from '../../src/breakdown/categories';
 import { iv, root } from '../support/intervals';
 import { oraclePartition } from './partition-oracle';
 

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { trace } from '@opentelemetry/api';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { partition, type CategoryTotals } from '../../src/timing/partition';
-import { IntervalKind, type Interval } from '../../src/timing/interval';
-import { BREAKDOWN_CATEGORIES, PHASE_CATEGORIES, type PhaseCategory } from '../../src/timing/categories';
-import { BreakdownSpanProcessor } from '../../src/otel/breakdown-span-processor';
-import { EnhancedExecutionTimingCollector } from '../../src/timing/collector';
+import { partition, type CategoryTotals } from '../../src/breakdown/partition';
+import { IntervalKind, type Interval } from '../../src/breakdown/interval';
+import { BREAKDOWN_CATEGORIES, PHASE_CATEGORIES, type PhaseCategory } from '../../src/breakdown/categories';
+import { BreakdownSpanProcessor } from '../../src/processor/breakdown-span-processor';
+import { EnhancedExecutionTimingCollector } from '../../src/api/collector';
 import { isUnclassifiedForeign, iv, root } from '../support/intervals';
 import { categorySum, sleep } from '../support/time';
 

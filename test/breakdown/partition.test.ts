@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { partition } from '../../src/timing/partition';
-import { IntervalKind, type Interval } from '../../src/timing/interval';
-import { BREAKDOWN_CATEGORIES, PHASE_CATEGORIES, type PhaseCategory } from '../../src/timing/categories';
+import { partition } from '../../src/breakdown/partition';
+import { IntervalKind, type Interval } from '../../src/breakdown/interval';
+import { BREAKDOWN_CATEGORIES, PHASE_CATEGORIES, type PhaseCategory } from '../../src/breakdown/categories';
 import { isUnclassifiedForeign, iv, referenceCategory, referenceLevel, root } from '../support/intervals';
 
 const sum = (t: Record<string, number>): number => Object.values(t).reduce((a, b) => a + b, 0);

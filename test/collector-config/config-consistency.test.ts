@@ -12,7 +12,7 @@ import {
   METRIC_THREAD_POOL_USAGE,
   METRIC_PHASE_DURATION,
   METRIC_TTFT,
-} from '../../src/otel/names';
+} from '../../src/spans/names';
 import { prometheusLabelName } from '../../src/slo/rule-names';
 import { CONFIG_DIR, DASHBOARDS_DIR, allRules, dashboardQueries, readYaml } from './paths';
 import { promqlNames } from './promql-names';
@@ -260,7 +260,7 @@ describe('Grafana provisioning', () => {
     expect(stacked.fieldConfig.defaults.custom.stacking.mode).toBe('normal');
   });
 
-  it('queries only metric names and labels from src/otel/names.ts and the recording rules', () => {
+  it('queries only metric names and labels from src/spans/names.ts and the recording rules', () => {
     const histograms = [
       METRIC_EXECUTION_DURATION, METRIC_PHASE_DURATION, METRIC_TTFT, METRIC_OPERATION_DURATION,
       // GenAI conventions' histograms, as the JS exporter names them (dots become underscores)

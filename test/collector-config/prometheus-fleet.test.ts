@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { stringify } from 'yaml';
-import { bucketPlan } from '../../src/otel/buckets';
+import { bucketPlan } from '../../src/metrics/buckets';
 import { PerformanceAnalyzer } from '../../src/analysis/performance-analyzer';
 import { sloSelectors } from '../../src/slo/slo-rules';
 import { MetricType, type PerformanceMetric } from '../../src/types/metric-type';

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { AgentTimingCallbackHandler } from '../../src/agents/langchain';
 import { withExecution } from '../../src/agents/context-helpers';
 import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
-import type { TimingBreakdown } from '../../src/timing/timing-breakdown';
+import type { TimingBreakdown } from '../../src/breakdown/timing-breakdown';
 import { completions, spanRecorder } from '../agents/support';
 import { startLoopbackServer } from '../support/loopback-server';
 import { categorySum, sleep } from '../support/time';

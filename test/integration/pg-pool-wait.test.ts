@@ -6,7 +6,7 @@ import { expectNear, runScenario } from './pg-run';
  * queries of 200 ms: the second waits ~200 ms in pool.connect() (instrumentation-pg's
  * `pg-pool.connect` span) while the first runs. Truth: the time each pool.connect() took (the
  * second's is the wait), and the second query's own duration, which is database time once the
- * wait is not. Needs the classification row pg-pool.connect → queue_wait (src/otel/classify.ts).
+ * wait is not. Needs the classification row pg-pool.connect → queue_wait (src/processor/classification.ts).
  */
 describeWithPostgres('pg-pool: waiting for a pooled connection', (bin) => {
   let pg: PostgresServer;

@@ -8,7 +8,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { BreakdownSpanProcessor, withExecution } from '../../src/index';
-import type { TimingBreakdown } from '../../src/timing/timing-breakdown';
+import type { TimingBreakdown } from '../../src/breakdown/timing-breakdown';
 
 const [scenario, pgUrl, httpUrl] = process.argv.slice(2);
 

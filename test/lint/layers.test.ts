@@ -27,9 +27,9 @@ describe('import layers', () => {
     expect(messages).toEqual([expect.stringMatching(/^import-x\/no-restricted-paths: .*src\/aggregation must not import src\/agents/)]);
   });
 
-  it('rejects the timing layer importing the analysis', () => {
-    const messages = lintAs('src/timing/probe.ts', "import { PerformanceAnalyzer } from '../analysis/performance-analyzer';\nexport const x = PerformanceAnalyzer;\n");
-    expect(messages).toEqual([expect.stringMatching(/src\/timing must not import src\/analysis/)]);
+  it('rejects the api layer importing the analysis', () => {
+    const messages = lintAs('src/api/probe.ts', "import { PerformanceAnalyzer } from '../analysis/performance-analyzer';\nexport const x = PerformanceAnalyzer;\n");
+    expect(messages).toEqual([expect.stringMatching(/src\/api must not import src\/analysis/)]);
   });
 
   it('accepts a downward import: the analysis importing the aggregation', () => {

@@ -1,4 +1,4 @@
-import { GENAI_DURATION_BUCKETS, LATENCY_BUCKETS, bucketPlan, msToBoundarySeconds } from '../../src/otel/buckets';
+import { GENAI_DURATION_BUCKETS, LATENCY_BUCKETS, bucketPlan, msToBoundarySeconds } from '../../src/metrics/buckets';
 import { rng } from '../support/random';
 
 /**

@@ -1,14 +1,14 @@
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { DataPointType, MeterProvider, type HistogramMetricData } from '@opentelemetry/sdk-metrics';
 import fc from 'fast-check';
-import { bucketPlan } from '../../src/otel/buckets';
-import { ExecutionHistogramProducer } from '../../src/otel/histogram-producer';
-import { recordExecutionMetrics } from '../../src/otel/instruments';
-import { METRIC_EXECUTION_DURATION, METRIC_PHASE_DURATION, METRIC_TTFT, SCOPE_NAME } from '../../src/otel/names';
+import { bucketPlan } from '../../src/metrics/buckets';
+import { ExecutionHistogramProducer } from '../../src/metrics/histogram-producer';
+import { recordExecutionMetrics } from '../../src/metrics/instruments';
+import { METRIC_EXECUTION_DURATION, METRIC_PHASE_DURATION, METRIC_TTFT, SCOPE_NAME } from '../../src/spans/names';
 import { VERSION } from '../../src/version';
-import { agentTimingViews } from '../../src/otel/views';
-import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD } from '../../src/timing/categories';
-import { TimingBreakdown } from '../../src/timing/timing-breakdown';
+import { agentTimingViews } from '../../src/metrics/views';
+import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD } from '../../src/breakdown/categories';
+import { TimingBreakdown } from '../../src/breakdown/timing-breakdown';
 
 type Outcome = 'success' | 'error';
 

@@ -1,6 +1,6 @@
 import { AggregationTemporality, DataPointType, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type HistogramMetricData } from '@opentelemetry/sdk-metrics';
 import { EnhancedExecutionTimingCollector } from '../../src';
-import { agentTimingViews } from '../../src/otel/views';
+import { agentTimingViews } from '../../src/metrics/views';
 import { MetricType } from '../../src/types/metric-type';
 import { PerformanceAnalyzer } from '../../src/analysis/performance-analyzer';
 import { sleep } from '../support/time';

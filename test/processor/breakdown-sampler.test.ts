@@ -11,9 +11,9 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BreakdownSampler } from '../../src/otel/breakdown-sampler';
-import { BreakdownSpanProcessor } from '../../src/otel/breakdown-span-processor';
-import { EnhancedExecutionTimingCollector } from '../../src/timing/collector';
+import { BreakdownSampler } from '../../src/processor/breakdown-sampler';
+import { BreakdownSpanProcessor } from '../../src/processor/breakdown-span-processor';
+import { EnhancedExecutionTimingCollector } from '../../src/api/collector';
 
 /** Wraps a sampler and counts the calls it gets, so a test can tell the fast path was taken. */
 class CountingSampler implements Sampler {

@@ -9,10 +9,10 @@ import {
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { BreakdownSampler } from '../../src/otel/breakdown-sampler';
-import { BreakdownSpanProcessor } from '../../src/otel/breakdown-span-processor';
-import { EnhancedExecutionTimingCollector } from '../../src/timing/collector';
-import { executionRegistry } from '../../src/timing/execution-registry';
+import { BreakdownSampler } from '../../src/processor/breakdown-sampler';
+import { BreakdownSpanProcessor } from '../../src/processor/breakdown-span-processor';
+import { EnhancedExecutionTimingCollector } from '../../src/api/collector';
+import { executionRegistry } from '../../src/api/execution-registry';
 import { limits, resetLimits } from '../../src/internal/limits';
 import { categorySum, sleep } from '../support/time';
 import { startLoopbackServer } from '../support/loopback-server';

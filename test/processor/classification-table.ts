@@ -1,5 +1,5 @@
 import { SpanKind } from '@opentelemetry/api';
-import type { ClassificationRule } from '../../src/otel/classification';
+import type { ClassificationRule } from '../../src/processor/classification';
 
 /** The classification table as docs/frameworks.md shows it (one Markdown row per rule, in order). */
 export function renderClassificationTable(rules: readonly ClassificationRule[]): string {

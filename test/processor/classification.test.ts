@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpanKind, type Attributes } from '@opentelemetry/api';
-import { BreakdownSpanProcessor } from '../../src/otel/breakdown-span-processor';
-import { DEFAULT_CLASSIFICATION_RULES, SpanClassifier, defaultClassifier } from '../../src/otel/classification';
+import { BreakdownSpanProcessor } from '../../src/processor/breakdown-span-processor';
+import { DEFAULT_CLASSIFICATION_RULES, SpanClassifier, defaultClassifier } from '../../src/processor/classification';
 import { startAgentTelemetry } from '../../src/setup/telemetry';
 import { renderClassificationTable } from './classification-table';
 

@@ -2,8 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { context, trace, SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { BreakdownSpanProcessor } from '../../src/otel/breakdown-span-processor';
-import { EnhancedExecutionTimingCollector } from '../../src/timing/collector';
+import { BreakdownSpanProcessor } from '../../src/processor/breakdown-span-processor';
+import { EnhancedExecutionTimingCollector } from '../../src/api/collector';
 import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
 import { sleep } from '../support/time';
 

@@ -1,7 +1,7 @@
 import { context, trace, type Span } from '@opentelemetry/api';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { BreakdownSpanProcessor } from '../../src/otel/breakdown-span-processor';
-import { EnhancedExecutionTimingCollector } from '../../src/timing/collector';
+import { BreakdownSpanProcessor } from '../../src/processor/breakdown-span-processor';
+import { EnhancedExecutionTimingCollector } from '../../src/api/collector';
 import { sleep } from '../support/time';
 
 let provider: NodeTracerProvider;

@@ -1,4 +1,4 @@
-import { hasVisibleText } from '../../src/otel/openai-stream-instrumentation';
+import { hasVisibleText } from '../../src/processor/openai-stream-instrumentation';
 
 const chat = (delta: Record<string, unknown>) => ({ object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: null }] });
 

@@ -37,7 +37,7 @@ import {
   withExecution,
 } from '../../src';
 import { AgentTimingCallbackHandler } from '../../src/agents/langchain';
-import { executionRegistry } from '../../src/timing/execution-registry';
+import { executionRegistry } from '../../src/api/execution-registry';
 import { hostileMetadata, hostileName, hostileNumber, hostileValue, materialize } from './support/hostile';
 
 const SEED = Number(process.env.AGENT_TIMING_FUZZ_SEED ?? 20_261_202);

@@ -17,9 +17,9 @@ import {
 } from '../../src';
 import { flushDiagSummaries, resetDiagLimiter, resetDropCounts, setDiagInterval } from '../../src/internal/diag';
 import { limits, resetLimits } from '../../src/internal/limits';
-import { labelsFor } from '../../src/otel/label-limiter';
-import { LABEL_AGENT, OVERFLOW_LABEL_VALUE } from '../../src/otel/names';
-import { executionRegistry } from '../../src/timing/execution-registry';
+import { labelsFor } from '../../src/metrics/label-limiter';
+import { LABEL_AGENT, OVERFLOW_LABEL_VALUE } from '../../src/spans/names';
+import { executionRegistry } from '../../src/api/execution-registry';
 import { diagCapture } from './support/diag-capture';
 import { startOtlpReceiver, waitFor } from './support/otlp-receiver';
 

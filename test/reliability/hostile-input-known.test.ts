@@ -19,7 +19,7 @@ import {
 } from '../../src';
 import { AgentTimingCallbackHandler } from '../../src/agents/langchain';
 import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
-import { executionRegistry } from '../../src/timing/execution-registry';
+import { executionRegistry } from '../../src/api/execution-registry';
 
 const thrower = (): never => {
   throw new Error('hostile');

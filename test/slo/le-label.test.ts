@@ -1,7 +1,7 @@
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { bucketPlan, msToBoundarySeconds } from '../../src/otel/buckets';
-import { METRIC_EXECUTION_DURATION } from '../../src/otel/names';
+import { bucketPlan, msToBoundarySeconds } from '../../src/metrics/buckets';
+import { METRIC_EXECUTION_DURATION } from '../../src/spans/names';
 import { exporterLeValue, leMatcher, leValues, normalizedLeValue } from '../../src/slo/le-label';
 
 /** The `le` values the real JS Prometheus exporter prints for a histogram with these boundaries. */

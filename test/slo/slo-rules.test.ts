@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { DEFAULT_SLO_THRESHOLDS_MS, bucketPlan, msToBoundarySeconds, sloInstrumentFor } from '../../src/otel/buckets';
+import { DEFAULT_SLO_THRESHOLDS_MS, bucketPlan, msToBoundarySeconds, sloInstrumentFor } from '../../src/metrics/buckets';
 import { leValues } from '../../src/slo/le-label';
 import { ALERT_BOUNDARY_MISSING, ALERT_FAST_BURN, ALERT_SLOW_BURN, SLO_WINDOWS, recordName } from '../../src/slo/rule-names';
 import {

@@ -1,5 +1,5 @@
-import type { PhaseCategory } from '../../src/timing/categories';
-import { IntervalKind, type Interval } from '../../src/timing/interval';
+import type { PhaseCategory } from '../../src/breakdown/categories';
+import { IntervalKind, type Interval } from '../../src/breakdown/interval';
 
 /** Builds a root interval for hand-made trees (times in ms). */
 export function root(start = 0): Interval {

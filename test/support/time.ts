@@ -23,4 +23,4 @@ export function spin(ms: number): void {
 }
 
 /** Sum of a breakdown's categories (the library's own helper: tests check it equals totalMs). */
-export { sumOfCategories as categorySum } from '../../src/timing/timing-breakdown';
+export { sumOfCategories as categorySum } from '../../src/breakdown/timing-breakdown';

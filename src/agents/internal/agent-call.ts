@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { EnhancedExecutionTimingCollector } from '../../timing/collector';
-import type { BreakdownSink } from '../../timing/completion';
+import { EnhancedExecutionTimingCollector } from '../../api/collector';
+import type { BreakdownSink } from '../../api/completion';
 import { failedResult } from '../context-helpers';
 import { contextAttributes, runIdOf } from './context-attributes';
 import { isThenable } from '../../internal/thenable';

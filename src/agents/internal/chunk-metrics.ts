@@ -6,7 +6,7 @@ import {
   ATTR_GEN_AI_REQUEST_MODEL,
   GEN_AI_OPERATION_CHAT,
   METRIC_GEN_AI_CLIENT_TIME_PER_OUTPUT_CHUNK,
-} from '../../otel/semconv';
+} from '../../spans/semconv';
 import { agentsMeter } from './meter';
 
 /** Bucket boundaries the GenAI semantic conventions advise for time_per_output_chunk (seconds). */

@@ -1,7 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { userIdForSpan } from '../../internal/redaction';
-import { ATTR_RUN_ID } from '../../otel/names';
-import { ATTR_USER_ID } from '../../otel/semconv';
+import { ATTR_RUN_ID } from '../../spans/names';
+import { ATTR_USER_ID } from '../../spans/semconv';
 
 /** The run id of an ExecutionContext-like value, when it has a usable one. Never throws. */
 export function runIdOf(context: unknown): string | undefined {

@@ -1,6 +1,6 @@
-import { markSpanError } from '../../otel/own-spans';
-import type { EnhancedExecutionTimingCollector } from '../../timing/collector';
-import type { PhaseTimer } from '../../timing/phase-timer';
+import { markSpanError } from '../../spans/own-spans';
+import type { EnhancedExecutionTimingCollector } from '../../api/collector';
+import type { PhaseTimer } from '../../api/phase-timer';
 
 /*
  * Small helpers the agent integrations share on top of the collector's public API (startPhase

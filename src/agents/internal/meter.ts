@@ -1,5 +1,5 @@
 import { metrics, type Meter } from '@opentelemetry/api';
-import { SCOPE_NAME } from '../../otel/names';
+import { SCOPE_NAME } from '../../spans/names';
 import { VERSION } from '../../version';
 
 let cached: { provider: unknown; meter: Meter } | undefined;

@@ -1,8 +1,8 @@
 import { context, ROOT_CONTEXT, trace, type Context } from '@opentelemetry/api';
 import { componentLogger } from '../../internal/diag';
-import type { EnhancedExecutionTimingCollector } from '../../timing/collector';
-import { EXECUTION_SCOPE_KEY, type ExecutionScope } from '../../timing/execution-scope';
-import type { PhaseTimer } from '../../timing/phase-timer';
+import type { EnhancedExecutionTimingCollector } from '../../api/collector';
+import { EXECUTION_SCOPE_KEY, type ExecutionScope } from '../../api/execution-scope';
+import type { PhaseTimer } from '../../api/phase-timer';
 
 /*
  * Why this module exists. LangChain.js tells callback handlers that a tool or model run starts

@@ -6,7 +6,7 @@ import { AIMessage } from '@langchain/core/messages';
 import { AgentTimingCallbackHandler } from '../../../src/agents/langchain';
 import { withExecution } from '../../../src/agents/context-helpers';
 import { getDropCounts, resetDropCounts } from '../../../src/internal/diag';
-import { ATTR_RUN_ID } from '../../../src/otel/names';
+import { ATTR_RUN_ID } from '../../../src/spans/names';
 import { categorySum, sleep } from '../../support/time';
 import { completions, spanRecorder } from '../support';
 
