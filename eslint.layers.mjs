@@ -10,11 +10,13 @@ export const FORBIDDEN_IMPORTS = {
   // The breakdown maths: intervals in, a partition and a critical path out.
   breakdown: ['spans', 'api', 'processor', 'metrics', 'aggregation', 'analysis', 'agents', 'slo', 'report', 'setup', 'cli'],
   spans: ['api', 'processor', 'metrics', 'aggregation', 'analysis', 'agents', 'slo', 'report', 'setup', 'cli'],
-  // The collector still records histograms itself (api → metrics); the completion hook is where that is to be cut.
-  api: ['processor', 'aggregation', 'analysis', 'agents', 'slo', 'report', 'setup', 'cli'],
-  processor: ['metrics', 'analysis', 'agents', 'slo', 'report', 'setup', 'cli'],
+  // The collector publishes completed executions through one hook (api/completion.ts); the
+  // histograms and the aggregator subscribe there, so the collector imports neither.
+  api: ['processor', 'metrics', 'aggregation', 'analysis', 'agents', 'slo', 'report', 'setup', 'cli'],
+  processor: ['metrics', 'aggregation', 'analysis', 'agents', 'slo', 'report', 'setup', 'cli'],
   metrics: ['processor', 'aggregation', 'analysis', 'agents', 'slo', 'report', 'setup', 'cli'],
-  aggregation: ['spans', 'api', 'processor', 'metrics', 'analysis', 'agents', 'slo', 'report', 'setup', 'cli'],
+  // The aggregation subscribes to the completion hook (src/api/completion.ts), nothing else of the api.
+  aggregation: ['spans', 'processor', 'metrics', 'analysis', 'agents', 'slo', 'report', 'setup', 'cli'],
   analysis: ['spans', 'api', 'processor', 'metrics', 'agents', 'slo', 'report', 'setup', 'cli'],
   slo: ['api', 'processor', 'aggregation', 'analysis', 'agents', 'report', 'setup', 'cli'],
   agents: ['slo', 'report', 'setup', 'cli'],

@@ -1,5 +1,10 @@
 // agent-timing: the public surface. Explicit exports only; anything not listed here is internal.
 
+// The layers above the collector subscribe to its one completion hook (src/api/completion.ts) when
+// their modules load: the histograms, and the process-wide aggregator for `aggregator: true`.
+import './metrics/instruments';
+import './aggregation/global-aggregator';
+
 // Types of the contract
 export { MetricType, AggregationWindow, TIME_METRIC_TYPES, isMetricType } from './types/metric-type';
 export type { PerformanceMetric } from './types/metric-type';

@@ -1,3 +1,4 @@
+import { provideGlobalSink } from '../api/completion';
 import { MetricsAggregator } from './metrics-aggregator';
 
 /**
@@ -25,3 +26,6 @@ export function setGlobalAggregator(aggregator: MetricsAggregator): void {
 export function resetGlobalAggregator(): void {
   global = undefined;
 }
+
+// `aggregator: true` on the span processor resolves through the completion hook, which asks here.
+provideGlobalSink(getGlobalAggregator);

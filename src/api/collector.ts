@@ -1,95 +1,46 @@
-import { context, createContextKey, trace, type Attributes, type Context, type Meter, type Span, type Tracer } from '@opentelemetry/api';
+// The collector: the user-facing recorder of one execution (phases, tasks, first token, metrics,
+// completion). Its other jobs live beside it: options (collector-options.ts), the execution span
+// (execution-span.ts), a phase's category (phase-category.ts), assembling the breakdown
+// (assemble-breakdown.ts), timed callbacks and span contexts (timed-call.ts), the completion hook
+// (completion.ts). Over ~400 lines on purpose: the phase stack, the name book and the span contexts
+// are one state that every public method reads, so they stay one class.
+import { context, trace, type Context, type Meter, type Tracer } from '@opentelemetry/api';
 import { epochNow, monotonicNow, toMonotonic } from '../internal/clock';
 import { reportDrop } from '../internal/diag';
-import { randomExecutionId } from '../internal/execution-id';
 import { limits } from '../internal/limits';
-import { isThenable } from '../internal/thenable';
-import { cleanName, describeForLog, metadataCopy, metadataToAttributes, truncate } from '../internal/sanitize';
-import { recordExecutionMetrics } from '../metrics/instruments';
-import {
-  ATTR_EXECUTION_DISCARDED,
-  ATTR_EXECUTION_ID,
-  ATTR_PHASE_CLOSED_BY_COMPLETE,
-  EVENT_FIRST_TOKEN,
-} from '../spans/names';
-import { defaultTracer, endSpan, markSpanError, phaseSpanShape, spanOptions, startOwnSpan, type PhaseSpanShape } from '../spans/own-spans';
-import {
-  ATTR_GEN_AI_AGENT_NAME,
-  ATTR_GEN_AI_OPERATION_NAME,
-  ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
-  ATTR_GEN_AI_WORKFLOW_NAME,
-  GEN_AI_OPERATION_INVOKE_AGENT,
-  GEN_AI_OPERATION_INVOKE_WORKFLOW,
-} from '../spans/semconv';
+import { cleanName, describeForLog, metadataCopy } from '../internal/sanitize';
+import { ATTR_EXECUTION_DISCARDED, ATTR_PHASE_CLOSED_BY_COMPLETE } from '../spans/names';
+import { endSpan, markSpanError, phaseSpanShape, startOwnSpan, type PhaseSpanShape } from '../spans/own-spans';
 import { isMetricType, type MetricType, type PerformanceMetric } from '../types/metric-type';
-import { categoryFromName, categoryOfMetricType, type PhaseCategory } from '../breakdown/categories';
-import { feedSink, notifyExecutionComplete, type BreakdownSink } from './completion';
+import { categoryFromName, type PhaseCategory } from '../breakdown/categories';
 import { criticalPath, type CriticalPathEntry } from '../breakdown/critical-path';
-import { executionRegistry, type Evictable } from './execution-registry';
+import { IntervalKind, type Interval } from '../breakdown/interval';
+import type { TimingBreakdown } from '../breakdown/timing-breakdown';
+import { assembleBreakdown } from './assemble-breakdown';
+import { executionIdOf, outcomeOf, readOptions, usableContext, type CompletionResult, type ExecutionTimingCollectorOptions, type StartPhaseOptions } from './collector-options';
+import { publishCompletion, type BreakdownSink } from './completion';
+import { executionRegistry } from './execution-registry';
 import { activeScope, runInScope, type ExecutionScope } from './execution-scope';
 import { ExecutionState } from './execution-state';
-import { IntervalKind, type Interval } from '../breakdown/interval';
-import { partition } from '../breakdown/partition';
+import { stampFirstToken, startExecutionSpan } from './execution-span';
 import { PhaseBook, type NameSlot } from './phase-book';
-import { inertTimer, PhaseTimer, type TimerOwner } from './phase-timer';
-import { createPhaseDurations, TimingBreakdown } from '../breakdown/timing-breakdown';
+import { safeCategory } from './phase-category';
+import { inertTimer, PhaseTimer } from './phase-timer';
+import { isDescendant, runTimed, unstack } from './timed-call';
 
-/** Options of an execution timing collector. */
-export interface ExecutionTimingCollectorOptions {
-  /** Id of the execution (a span attribute, never a metric label). Default: a random UUID. */
-  executionId?: string;
-  /** Agent name: span name `invoke_agent {agentName}` and the metric label. Default `unknown`. */
-  agentName?: string;
-  /** Tracer for the execution's spans. Default: the global provider's `agent-timing` tracer. */
-  tracer?: Tracer;
-  /** Meter for the duration histograms. Default: the global provider's `agent-timing` meter. */
-  meter?: Meter;
-  /** Context the execution span starts in. Default: the active context. */
-  parentContext?: Context;
-  /** Extra attributes for the execution span (redacted and bounded like phase metadata; never metric labels). */
-  attributes?: Attributes;
-  /** Also feed the completed execution to this sink (e.g. a MetricsAggregator). */
-  aggregator?: BreakdownSink;
-  /** The execution is a workflow run (a supervisor's): its span is `invoke_workflow {agentName}`
-   *  with `gen_ai.workflow.name`, as the GenAI conventions name workflows. Default false. */
-  workflow?: boolean;
-}
-
-/** Options of startPhase(). */
-export interface StartPhaseOptions {
-  /** Run the phase under this running timer of the same execution instead of the current phase;
-   *  `null` runs it directly under the execution. */
-  parent?: PhaseTimer | null;
-  /** Keep the phase off the implicit nesting stack, so phases started later (by concurrent work)
-   *  do not become its children. Implied by `parent`. Default false. */
-  detached?: boolean;
-}
-
-/** How an execution ended, as passed to complete(). */
-export interface CompletionResult {
-  success: boolean;
-  error?: unknown;
-}
-
-function safeCategory(metadata: unknown, nameCategory: PhaseCategory | undefined, metricType: MetricType | undefined): PhaseCategory | undefined {
-  let fromMetadata: PhaseCategory | undefined;
-  if (metadata !== null && typeof metadata === 'object') {
-    try {
-      fromMetadata = categoryFromName((metadata as Record<string, unknown>).category);
-    } catch {
-      fromMetadata = undefined;
-    }
-  }
-  return fromMetadata ?? nameCategory ?? categoryOfMetricType(metricType);
-}
+export type { CompletionResult, ExecutionTimingCollectorOptions, StartPhaseOptions } from './collector-options';
 
 /**
  * Times one agent execution: phases (nested by when they start), parallel tasks, time to first
  * token and custom metrics, as OpenTelemetry spans and as an exact TimingBreakdown. Works with no
  * OpenTelemetry set-up at all; with an SDK registered, the execution is a trace and other
  * instrumentations' spans inside it land in its breakdown. Methods never throw on bad input.
+ *
+ * It is a TimerOwner (phase-timer.ts) and Evictable (execution-registry.ts) structurally, checked
+ * where it is passed as one; no `implements` clause, so the published typings (built with
+ * stripInternal) carry no internal interface.
  */
-export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
+export class EnhancedExecutionTimingCollector {
   readonly executionId: string;
   readonly agentName: string;
   /** @internal */
@@ -121,18 +72,9 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     const startMs = monotonicNow();
     let rootSpan;
     if (!limits.disabled) {
-      const attributes: Attributes = {};
-      if (o.attributes) metadataToAttributes(o.attributes, attributes);
-      const operation = o.workflow === true ? GEN_AI_OPERATION_INVOKE_WORKFLOW : GEN_AI_OPERATION_INVOKE_AGENT;
-      attributes[ATTR_GEN_AI_OPERATION_NAME] = operation;
-      attributes[ATTR_GEN_AI_AGENT_NAME] = this.agentName;
-      if (o.workflow === true) attributes[ATTR_GEN_AI_WORKFLOW_NAME] = this.agentName;
-      attributes[ATTR_EXECUTION_ID] = this.executionId;
-      const tracer = o.tracer ?? defaultTracer();
-      rootSpan = startOwnSpan(tracer, `${operation} ${this.agentName}`, spanOptions(attributes), this.parentContext);
-      // A sampled-out execution (its span not recording) records its phases as intervals only: no
-      // span per phase, while its span context stays active for trace propagation.
-      this.tracer = isRecording(rootSpan) ? tracer : undefined;
+      const started = startExecutionSpan(o, this.agentName, this.executionId, this.parentContext);
+      rootSpan = started.span;
+      this.tracer = started.phaseTracer;
     }
     this.state = new ExecutionState(this.executionId, this.agentName, startMs, epochNow(), rootSpan);
     executionRegistry.add(this);
@@ -258,29 +200,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     const iv = timer.interval;
     if (!iv) return fn();
     const scope: ExecutionScope = { owner: this, state: this.state, interval: iv };
-    let result: T;
-    try {
-      result = runInScope(scope, this.contextOf(iv), fn);
-    } catch (err) {
-      markSpanError(iv.span, err);
-      timer.stop();
-      throw err;
-    }
-    if (isThenable(result)) {
-      return Promise.resolve(result).then(
-        (value) => {
-          timer.stop();
-          return value;
-        },
-        (err: unknown) => {
-          markSpanError(iv.span, err);
-          timer.stop();
-          throw err;
-        },
-      ) as T;
-    }
-    timer.stop();
-    return result;
+    return runTimed(timer, iv, scope, this.contextOf(iv), fn);
   }
 
   /**
@@ -298,7 +218,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
 
   /** Where the time went so far (mid-execution), or finally (after complete()). */
   getBreakdown(): TimingBreakdown {
-    return this.finalBreakdown ?? this.computeBreakdown(monotonicNow());
+    return this.finalBreakdown ?? assembleBreakdown(this.state, this.book, this.closedByComplete, monotonicNow());
   }
 
   /** The critical path (Jaeger's algorithm); entries' durations sum to the total. */
@@ -340,23 +260,21 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     }
     if (this.state.evicted) {
       reportDrop('complete-after-eviction', `complete() on execution ${this.executionId} after it was evicted as abandoned`);
-      return this.computeBreakdown(this.state.root.end);
+      return assembleBreakdown(this.state, this.book, this.closedByComplete, this.state.root.end);
     }
     const end = monotonicNow();
     const { failed, error } = outcomeOf(result);
     this.closeRunning(end);
     const root = this.state.root;
     root.end = end;
-    const b = this.computeBreakdown(end, failed ? 'error' : 'success');
+    const b = assembleBreakdown(this.state, this.book, this.closedByComplete, end, failed ? 'error' : 'success');
     this.finalBreakdown = b;
     this.state.ended = true;
     if (failed) markSpanError(root.span, error ?? 'execution failed');
     stampFirstToken(this.state);
     endSpan(root.span);
     executionRegistry.remove(this);
-    if (!limits.disabled) recordExecutionMetrics(b, failed ? 'error' : 'success', this.meter, this.state);
-    if (this.sink) feedSink(this.sink, b, this._metrics);
-    notifyExecutionComplete(b, this._metrics);
+    publishCompletion(b, this._metrics, failed ? 'error' : 'success', this.meter, this.state, this.sink);
     return b;
   }
 
@@ -367,11 +285,11 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
    */
   discard(): TimingBreakdown {
     if (this.finalBreakdown) return this.finalBreakdown;
-    if (this.state.ended) return this.computeBreakdown(this.state.root.end);
+    if (this.state.ended) return assembleBreakdown(this.state, this.book, this.closedByComplete, this.state.root.end);
     const end = monotonicNow();
     this.closeRunning(end);
     this.state.root.end = end;
-    this.finalBreakdown = this.computeBreakdown(end);
+    this.finalBreakdown = assembleBreakdown(this.state, this.book, this.closedByComplete, end);
     this.discarded = true;
     this.state.ended = true;
     endSpan(this.state.root.span, { [ATTR_EXECUTION_DISCARDED]: true });
@@ -402,7 +320,7 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     timer.end = end;
     const d = end - timer.start;
     this.book.finish(timer, d);
-    this.unstack(timer);
+    unstack(this.phaseStack, timer);
     endSpan(timer.span);
     // The stopped phase's record stays for the breakdown; its span and context are released now,
     // not at completion, so an execution in flight holds no ended spans.
@@ -483,16 +401,6 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     return latest.stop();
   }
 
-  /** Takes a stopped timer off the implicit nesting stack. */
-  private unstack(timer: PhaseTimer): void {
-    const s = this.phaseStack;
-    if (s.length && s[s.length - 1] === timer) s.pop();
-    else {
-      const at = s.lastIndexOf(timer);
-      if (at >= 0) s.splice(at, 1);
-    }
-  }
-
   /** Closes every running phase and task at `end`, innermost first. */
   private closeRunning(end: number): void {
     const open = this.book.running();
@@ -512,40 +420,6 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     this.phaseStack.length = 0;
   }
 
-  private computeBreakdown(end: number, outcome?: 'success' | 'error'): TimingBreakdown {
-    const s = this.state;
-    const totals = partition(s.intervals, s.startMs, end);
-    const phases = createPhaseDurations();
-    this.book.totalsInto(phases);
-    const open: string[] = [...this.closedByComplete];
-    for (const t of this.book.running()) {
-      phases[t.name] = (phases[t.name] ?? 0) + (end - t.start);
-      open.push(t.name);
-    }
-    // Set field by field rather than through the constructor's generic Object.assign (hot path:
-    // one breakdown per completed execution).
-    const b = new TimingBreakdown();
-    b.executionId = this.executionId;
-    b.agentName = this.agentName;
-    b.totalMs = Math.max(0, end - s.startMs);
-    b.initializationMs = totals.initialization;
-    b.toolExecutionMs = totals.tool_execution;
-    b.llmProcessingMs = totals.llm_processing;
-    b.websocketNotificationMs = totals.websocket_notification;
-    b.databaseQueryMs = totals.database_query;
-    b.externalApiMs = totals.external_api;
-    b.queueWaitMs = totals.queue_wait;
-    b.overheadMs = totals.overhead;
-    b.uncategorizedMs = totals.uncategorized;
-    b.phases = phases;
-    b.startedAt = s.startedAt;
-    b.completed = outcome !== undefined;
-    b.openPhases = open;
-    b.foreignSpanCount = s.foreignSpanCount;
-    if (s.firstTokenAt !== undefined) b.ttftMs = s.firstTokenAt - s.startMs;
-    if (outcome !== undefined) b.outcome = outcome;
-    return b;
-  }
 
   /**
    * OTel context with the interval's span (or the execution span) active. Cached per interval. A
@@ -564,112 +438,11 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
 /** The guide's other name for the same collector (used with getCriticalPath()). */
 export class ExecutionTimingCollector extends EnhancedExecutionTimingCollector {}
 
-/** The first-token event on the execution span, at the instant the earliest source reported. */
-function stampFirstToken(state: ExecutionState): void {
-  const span = state.root.span;
-  const at = state.firstTokenAt;
-  if (!span || at === undefined) return;
-  try {
-    // A performance.now() reading: the SDK maps it onto the span's own timeline.
-    span.addEvent(EVENT_FIRST_TOKEN, { [ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK]: (at - state.startMs) / 1000 }, at);
-  } catch {
-    // never let span bookkeeping break the caller
-  }
-}
 
-/** Whether a span records (false for a sampled-out execution's non-recording span). Never throws. */
-function isRecording(span: Span | undefined): boolean {
-  if (span === undefined) return false;
-  try {
-    return span.isRecording();
-  } catch {
-    return false;
-  }
-}
 
-function isDescendant(iv: Interval, ancestor: Interval): boolean {
-  for (let p: Interval | undefined = iv; p; p = p.parent) {
-    if (p === ancestor) return true;
-    if (p.depth <= ancestor.depth) return false;
-  }
-  return false;
-}
 
-/**
- * A plain copy of the options; a field whose getter (or proxy trap) throws is dropped and counted.
- * The copy is a literal with every option present (undefined when absent), not an object grown key
- * by key: a grown object's hidden class is only weakly reachable, so each full GC freed it and
- * deoptimized the constructor. Listing every option here is checked by the type.
- */
-function readOptions(options: unknown): ExecutionTimingCollectorOptions {
-  const from = options !== null && typeof options === 'object' ? (options as Record<string, unknown>) : undefined;
-  return {
-    executionId: readOption(from, 'executionId') as string | undefined,
-    agentName: readOption(from, 'agentName') as string | undefined,
-    tracer: readOption(from, 'tracer') as Tracer | undefined,
-    meter: readOption(from, 'meter') as Meter | undefined,
-    parentContext: readOption(from, 'parentContext') as Context | undefined,
-    attributes: readOption(from, 'attributes') as Attributes | undefined,
-    aggregator: readOption(from, 'aggregator') as BreakdownSink | undefined,
-    workflow: readOption(from, 'workflow') as boolean | undefined,
-  } satisfies Record<keyof ExecutionTimingCollectorOptions, unknown>;
-}
 
-const CONTEXT_PROBE = createContextKey('agent-timing parentContext probe');
 
-/** True when a parentContext option behaves as an OpenTelemetry Context (else it is ignored, counted). */
-function usableContext(ctx: unknown): ctx is Context {
-  try {
-    const c = ctx as Context;
-    if (typeof c.getValue === 'function' && typeof c.setValue === 'function' && typeof c.deleteValue === 'function') {
-      c.setValue(CONTEXT_PROBE, true).getValue(CONTEXT_PROBE);
-      return true;
-    }
-  } catch {
-    // a hostile object posing as a Context
-  }
-  reportDrop('invalid-parent-context', 'collector option parentContext is not an OpenTelemetry Context; the active context is used');
-  return false;
-}
 
-/** options[key], undefined for null or when reading it throws (counted). */
-function readOption(options: Record<string, unknown> | undefined, key: keyof ExecutionTimingCollectorOptions): unknown {
-  if (options === undefined) return undefined;
-  try {
-    const v = options[key];
-    return v === null ? undefined : v;
-  } catch {
-    reportDrop('unreadable-option', `collector option ${key} could not be read (a getter or proxy threw); it was ignored`);
-    return undefined;
-  }
-}
 
-function executionIdOf(id: unknown): string {
-  if (typeof id === 'string' && id.trim()) return truncate(id.trim(), 256);
-  if (id !== undefined && id !== null) {
-    // The guide passes a UUID object; accept anything with a sensible string form.
-    try {
-      const s = String(id);
-      if (s && s !== '[object Object]') return truncate(s, 256);
-    } catch {
-      // fall through to a generated id
-    }
-    reportDrop('invalid-execution-id', 'executionId must be a string; a random id was used');
-  }
-  return randomExecutionId();
-}
 
-function outcomeOf(result: unknown): { failed: boolean; error: unknown } {
-  if (result === undefined || result === null) return { failed: false, error: undefined };
-  if (typeof result !== 'object') {
-    reportDrop('invalid-completion-result', 'complete() takes { success, error? }; the argument was ignored');
-    return { failed: false, error: undefined };
-  }
-  try {
-    const r = result as CompletionResult;
-    const error = r.error;
-    return { failed: r.success === false || (error !== undefined && error !== null), error };
-  } catch {
-    return { failed: true, error: undefined };
-  }
-}

@@ -18,7 +18,7 @@ export interface TimerOwner {
  * A timer is also its phase's record in the execution (an Interval): one object per phase rather
  * than two, on the hot path of every phase. The Interval fields are internal.
  */
-export class PhaseTimer implements Interval {
+export class PhaseTimer {
   /** Duration in ms once stopped. */
   durationMs: number | undefined = undefined;
   /** @internal A timer of the same name started before this one (a linked stack; see PhaseBook.finish). */

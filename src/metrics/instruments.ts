@@ -1,5 +1,7 @@
 import { metrics, type Histogram, type Meter } from '@opentelemetry/api';
+import { subscribeCompletion } from '../api/completion';
 import type { ExecutionState } from '../api/execution-state';
+import { limits } from '../internal/limits';
 import type { TimingBreakdown } from '../breakdown/timing-breakdown';
 import { bucketPlan, histogramSpecs, type BucketPlan } from './buckets';
 import type { ExecutionHistogramProducer } from './histogram-producer';
@@ -76,3 +78,10 @@ export function recordExecutionMetrics(b: TimingBreakdown, outcome: Outcome, met
     // a broken meter provider must not break the agent
   }
 }
+
+// The histograms subscribe to the collector's one completion hook (src/api/completion.ts) when this
+// module loads; every entry point loads it (src/index.ts through setup/, the LangChain entry
+// directly), so the collector never imports the metrics.
+subscribeCompletion((b, _metrics, outcome, meter, state) => {
+  if (!limits.disabled) recordExecutionMetrics(b, outcome, meter, state);
+});

@@ -6,8 +6,7 @@ import { executionRegistry } from '../api/execution-registry';
 import { scopeForSpan } from '../api/execution-scope';
 import type { ExecutionState } from '../api/execution-state';
 import { IntervalKind, type Interval } from '../breakdown/interval';
-import { feedSink, onExecutionComplete, type BreakdownSink } from '../api/completion';
-import { getGlobalAggregator } from '../aggregation/global-aggregator';
+import { feedSink, globalBreakdownSink, onExecutionComplete, type BreakdownSink } from '../api/completion';
 import { defaultClassifier, SpanClassifier, type ClassificationRule } from './classification';
 import { firstChunkOffsetMs } from './first-chunk';
 import { ownSpanCreation } from '../spans/own-spans';
@@ -68,7 +67,7 @@ export class BreakdownSpanProcessor implements SpanProcessor {
       executionRegistry.reschedule();
     }
     this.classifier = options.classificationRules === undefined ? defaultClassifier : new SpanClassifier(options.classificationRules);
-    const target = options.aggregator === true ? getGlobalAggregator() : options.aggregator || undefined;
+    const target = options.aggregator === true ? globalBreakdownSink() : options.aggregator || undefined;
     if (target !== undefined && (typeof target.addMetric !== 'function' || typeof target.addTimingBreakdown !== 'function')) {
       throw new TypeError('agent-timing: aggregator must be true, false or an object with addMetric() and addTimingBreakdown()');
     }

@@ -32,6 +32,16 @@ describe('import layers', () => {
     expect(messages).toEqual([expect.stringMatching(/src\/api must not import src\/analysis/)]);
   });
 
+  it('rejects the collector importing the histograms: they subscribe to its completion hook instead', () => {
+    const messages = lintAs('src/api/probe.ts', "import { recordExecutionMetrics } from '../metrics/instruments';\nexport const x = recordExecutionMetrics;\n");
+    expect(messages).toEqual([expect.stringMatching(/src\/api must not import src\/metrics/)]);
+  });
+
+  it('rejects the span processor importing the aggregation', () => {
+    const messages = lintAs('src/processor/probe.ts', "import { getGlobalAggregator } from '../aggregation/global-aggregator';\nexport const x = getGlobalAggregator;\n");
+    expect(messages).toEqual([expect.stringMatching(/src\/processor must not import src\/aggregation/)]);
+  });
+
   it('accepts a downward import: the analysis importing the aggregation', () => {
     const messages = lintAs('src/analysis/probe.ts', "import { MetricsAggregator } from '../aggregation/metrics-aggregator';\nexport const x = MetricsAggregator;\n");
     expect(messages).toEqual([]);
