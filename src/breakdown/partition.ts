@@ -1,3 +1,4 @@
+import { reportDrop } from '../internal/diag';
 import { BREAKDOWN_CATEGORIES, type BreakdownCategory, type PhaseCategory } from './categories';
 import { IntervalKind, type Interval } from './interval';
 import { resolveCategory } from './resolve-categories';
@@ -214,7 +215,8 @@ function unordered(out: Float64Array): number {
   return 0;
 }
 
-/** CODE[c] as a switch: a lookup keyed by a variable name is megamorphic, several times slower. */
+/** CODE[c] as a switch: a lookup keyed by a variable name is megamorphic, several times slower
+ *  (docs/architecture.md, speed invariant 2). */
 function categoryCode(c: PhaseCategory | undefined): number {
   switch (c) {
     case 'initialization':
@@ -231,9 +233,18 @@ function categoryCode(c: PhaseCategory | undefined): number {
       return CODE.external_api;
     case 'queue_wait':
       return CODE.queue_wait;
-    default:
+    case undefined:
       return UNCATEGORIZED;
+    default:
+      // A category added to categories.ts without a case here no longer type-checks (`c` is not
+      // `never`); at run time an unknown one is counted rather than silently misfiled.
+      return unknownCategory(c);
   }
+}
+
+function unknownCategory(c: never): number {
+  reportDrop('unknown-category', `the partition has no code for category ${String(c)}; its time counts as uncategorized`);
+  return UNCATEGORIZED;
 }
 
 /** Whether interval a wins an instant over interval b (both covering it); see partition(). */

@@ -3,6 +3,9 @@ import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD, CATEGORY_METRIC_TYPE, PHASE_CATEG
 import { MetricsAggregator } from '../../src/aggregation/metrics-aggregator';
 import { AggregationWindow } from '../../src/types/metric-type';
 import { PerformanceAnalyzer } from '../../src/analysis/performance-analyzer';
+import { averageBreakdown } from '../../src/analysis/aggregate-breakdown';
+import { recordBreakdown, type ExecutionHistograms, type HistogramSink } from '../../src/metrics/record-breakdown';
+import { LABEL_CATEGORY } from '../../src/spans/names';
 import { spin } from '../support/time';
 
 // The category list has one source (src/breakdown/categories.ts); every place that handles categories
@@ -29,6 +32,23 @@ describe.each(PHASE_CATEGORIES)('category %s', (category) => {
     const aggregator = new MetricsAggregator();
     aggregator.addTimingBreakdown(breakdown);
     expect(aggregator.getAggregatedMetrics(CATEGORY_METRIC_TYPE[category], AggregationWindow.MINUTE)?.count).toBe(1);
+  });
+
+  it('the phase-duration histogram records it under its category label', () => {
+    const recorded: Array<[string, number]> = [];
+    const sink = (into?: Array<[string, number]>): HistogramSink => ({ record: (seconds, attributes) => into?.push([String(attributes[LABEL_CATEGORY]), seconds]) });
+    const histograms: ExecutionHistograms = {
+      execution: sink(), phase: sink(recorded), ttft: sink(), operation: sink(), invokeAgent: sink(), executeTool: sink(), workflow: sink(), timeToFirstChunk: sink(),
+    };
+    recordBreakdown(breakdown, 'success', histograms);
+    expect(recorded).toContainEqual([category, breakdown[field] / 1000]);
+  });
+
+  it('the average breakdown of aggregates carries it', () => {
+    const aggregator = new MetricsAggregator();
+    aggregator.addTimingBreakdown(breakdown);
+    const average = averageBreakdown(aggregator.getPerformanceSummary().currentMetrics);
+    expect(average?.[field]).toBeCloseTo(breakdown[field], 6);
   });
 
   it('the analyzer reports it as a bottleneck by name', () => {
