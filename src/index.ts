@@ -13,7 +13,7 @@ export type { PerformanceMetric } from './types/metric-type';
 export { EnhancedExecutionTimingCollector, ExecutionTimingCollector } from './api/collector';
 export type { ExecutionTimingCollectorOptions, CompletionResult, StartPhaseOptions } from './api/collector';
 export { PhaseTimer } from './api/phase-timer';
-export { TimingBreakdown } from './breakdown/timing-breakdown';
+export { TimingBreakdown, efficiencyScore } from './breakdown/timing-breakdown';
 export type { TimingBreakdownData } from './breakdown/timing-breakdown';
 export type { CriticalPathEntry } from './breakdown/critical-path';
 export { PHASE_CATEGORIES, BREAKDOWN_CATEGORIES, CATEGORY_FIELD, CATEGORY_METRIC_TYPE } from './breakdown/categories';
@@ -64,7 +64,8 @@ export type {
 } from './aggregation/metrics-aggregator';
 export type { AggregatedMetrics } from './aggregation/aggregated-metrics';
 export type { Bottleneck } from './aggregation/bottlenecks';
-export type { Trend, TrendDetail } from './aggregation/trend';
+export type { Trend, TrendDetail, TrendThresholds } from './aggregation/trend';
+export { classifyTrend, changePercent, DEFAULT_TREND_THRESHOLDS } from './aggregation/trend';
 export type { MetricIdentityTracking } from './aggregation/dedupe-ledger';
 export { getGlobalAggregator, setGlobalAggregator, resetGlobalAggregator } from './aggregation/global-aggregator';
 export { PerformanceAnalyzer } from './analysis/performance-analyzer';
@@ -75,6 +76,7 @@ export type { CategoryShare } from './analysis/breakdown-shares';
 export { DEFAULT_RECOMMENDATION_THRESHOLDS } from './analysis/recommendations';
 export type { RecommendationThresholds } from './analysis/recommendations';
 export { averageBreakdown } from './analysis/aggregate-breakdown';
+export { percentile } from './analysis/statistics';
 
 // Agent integration (the LangChain handler is the separate entry point agent-timing/langchain)
 export {

@@ -4,6 +4,7 @@ import { monitorEventLoopDelay, performance, type EventLoopUtilization, type Int
 import { epochNow, monotonicNow } from '../internal/clock';
 import { componentLogger } from '../internal/diag';
 import { recordResourceMetrics, type ResourceSink } from './resource-metrics';
+import { numberAtLeast, optionFailure, type OptionFailure } from '../internal/options';
 
 /** Options of the automatic resource sampler. */
 export interface ResourceSamplerOptions {
@@ -42,13 +43,7 @@ export interface ResourceSample {
 const log = componentLogger('resource-sampler');
 const MB = 1024 * 1024;
 
-function positive(value: unknown, name: string, min: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new RangeError(`agent-timing: ${name} must be a number ≥ ${min}, got ${String(value)}`);
-  }
-  return value;
-}
+const fail: OptionFailure = optionFailure('', RangeError, String);
 
 const round = (v: number): number => Math.round(v * 100) / 100;
 
@@ -74,8 +69,8 @@ export class ResourceSampler {
 
   constructor(options: ResourceSamplerOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('agent-timing: ResourceSampler options must be an object');
-    this.intervalMs = positive(options.intervalMs, 'intervalMs', 100, 10_000);
-    this.resolutionMs = positive(options.eventLoopDelayResolutionMs, 'eventLoopDelayResolutionMs', 1, 20);
+    this.intervalMs = numberAtLeast('intervalMs', options.intervalMs, 100, 10_000, fail);
+    this.resolutionMs = numberAtLeast('eventLoopDelayResolutionMs', options.eventLoopDelayResolutionMs, 1, 20, fail);
     if (options.onSample !== undefined && typeof options.onSample !== 'function') {
       throw new TypeError('agent-timing: onSample must be a function');
     }

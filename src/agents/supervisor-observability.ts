@@ -9,6 +9,7 @@ import { contextAttributes, runIdOf } from './internal/context-attributes';
 import { recordResourceMetrics, type ResourceMetricsInput } from './resource-metrics';
 import type { ExecutionContext, ExecutionResult } from './types';
 import { optionsSnapshot } from '../internal/guard';
+import { optionFailure, positiveInteger, type OptionFailure } from '../internal/options';
 
 /** Options of SupervisorObservability. */
 export interface SupervisorObservabilityOptions {
@@ -31,13 +32,7 @@ function runLabel(runId: unknown): string {
   return typeof runId === 'string' ? runId : describeForLog(runId);
 }
 
-function positiveInteger(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`agent-timing: ${name} must be a positive integer, got ${describeForLog(value)}`);
-  }
-  return value;
-}
+const fail: OptionFailure = optionFailure('', RangeError);
 
 /**
  * The guide's supervisor integration: one execution per workflow run, addressed by run id.
@@ -66,8 +61,8 @@ export class SupervisorObservability {
       throw new TypeError('agent-timing: aggregator must be a MetricsAggregator');
     }
     this.aggregator = agg;
-    this.maxRuns = positiveInteger(options.maxConcurrentRuns, 'maxConcurrentRuns', 10_000);
-    this.maxCompleted = positiveInteger(options.completedRunsRemembered, 'completedRunsRemembered', 1_000);
+    this.maxRuns = positiveInteger('maxConcurrentRuns', options.maxConcurrentRuns, 10_000, fail);
+    this.maxCompleted = positiveInteger('completedRunsRemembered', options.completedRunsRemembered, 1_000, fail);
     this.tracer = options.tracer;
     this.meter = options.meter;
   }

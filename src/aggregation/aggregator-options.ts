@@ -1,3 +1,4 @@
+import { DEFAULT_TREND_THRESHOLDS } from './trend';
 import type { MetricIdentityTracking } from './dedupe-ledger';
 
 /** Options of `new MetricsAggregator(options)`. Every field is optional. */
@@ -72,8 +73,8 @@ export function resolveAggregatorOptions(options: MetricsAggregatorOptions | und
     metricIdentityTracking: mode,
     relativeAccuracy: num(o.relativeAccuracy, 0.01, 'relativeAccuracy', 'a fraction between 0.0001 and 0.1, e.g. 0.01', (v) => v >= 0.0001 && v <= 0.1),
     maxBinsPerSlot: int(o.maxBinsPerSlot, 1024, 'maxBinsPerSlot', 65_536, 16),
-    trendDegradingThreshold: num(o.trendDegradingThreshold, 0.1, 'trendDegradingThreshold', 'a fraction ≥ 0, e.g. 0.1', (v) => v >= 0),
-    trendImprovingThreshold: num(o.trendImprovingThreshold, 0.1, 'trendImprovingThreshold', 'a fraction between 0 and 1, e.g. 0.1', (v) => v >= 0 && v <= 1),
+    trendDegradingThreshold: num(o.trendDegradingThreshold, DEFAULT_TREND_THRESHOLDS.degrading, 'trendDegradingThreshold', 'a fraction ≥ 0, e.g. 0.1', (v) => v >= 0),
+    trendImprovingThreshold: num(o.trendImprovingThreshold, DEFAULT_TREND_THRESHOLDS.improving, 'trendImprovingThreshold', 'a fraction between 0 and 1, e.g. 0.1', (v) => v >= 0 && v <= 1),
     trendMinSamples: int(o.trendMinSamples, 1, 'trendMinSamples', Number.MAX_SAFE_INTEGER, 1),
     maxResourceKeys: int(o.maxResourceKeys, 16, 'maxResourceKeys', 1024),
   };

@@ -6,9 +6,11 @@ import { MetricType } from '../types/metric-type';
  */
 export const METRIC_TYPES: readonly MetricType[] = Object.values(MetricType);
 
-const INDEX: ReadonlyMap<string, number> = new Map(METRIC_TYPES.map((t, i) => [t as string, i]));
+/** Index of each MetricType value; keyed by `unknown` so a hot path can look up an unchecked value
+ *  (anything that is not a MetricType value gives undefined). */
+export const METRIC_TYPE_INDEX: ReadonlyMap<unknown, number> = new Map(METRIC_TYPES.map((t, i) => [t as unknown, i]));
 
 /** Index of a MetricType string value, or undefined for anything else. */
 export function metricTypeIndex(value: unknown): number | undefined {
-  return typeof value === 'string' ? INDEX.get(value) : undefined;
+  return typeof value === 'string' ? METRIC_TYPE_INDEX.get(value) : undefined;
 }

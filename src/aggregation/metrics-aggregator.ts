@@ -8,7 +8,7 @@ import { bottleneckOf, rankBottlenecks, type Bottleneck } from './bottlenecks';
 import { breakdownObservations, isDuration, observed } from './breakdown-observations';
 import { DedupeLedger } from './dedupe-ledger';
 import { MetricSeries } from './metric-series';
-import { METRIC_TYPES, metricTypeIndex } from './metric-type-index';
+import { METRIC_TYPE_INDEX, METRIC_TYPES, metricTypeIndex } from './metric-type-index';
 import type { SketchSettings } from './quantile-sketch';
 import { RecentMetricsBuffer } from './recent-metrics-buffer';
 import { ResourceReadings } from './resource-readings';
@@ -53,7 +53,7 @@ export interface BottleneckOptions {
 
 // Hot-path helpers as module-local constants (a re-exported binding can cost a getter call per
 // read under some loaders, e.g. tsx/esbuild CommonJS interop).
-const TYPE_INDEX: ReadonlyMap<unknown, number> = new Map(METRIC_TYPES.map((t, i) => [t as unknown, i]));
+const TYPE_INDEX = METRIC_TYPE_INDEX;
 const validDuration = isDuration;
 const MEMORY = metricTypeIndex(MetricType.MEMORY_USAGE) as number;
 const THREAD_POOL = metricTypeIndex(MetricType.THREAD_POOL_USAGE) as number;

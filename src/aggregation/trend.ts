@@ -9,6 +9,9 @@ export interface TrendThresholds {
   improving: number;
 }
 
+/** The default bands (±10 % of the previous p95): the aggregator's options and the report's trends. */
+export const DEFAULT_TREND_THRESHOLDS: Readonly<TrendThresholds> = Object.freeze({ degrading: 0.1, improving: 0.1 });
+
 /**
  * Classifies the change from `previous` to `current` (p95 values; larger is worse for every
  * MetricType: latency, memory, pool usage). Within the band [−improving, +degrading] of the

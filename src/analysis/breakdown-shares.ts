@@ -1,5 +1,5 @@
 import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD, type BreakdownCategory } from '../breakdown/categories';
-import { TimingBreakdown, type TimingBreakdownData } from '../breakdown/timing-breakdown';
+import { efficiencyScore, type TimingBreakdownData } from '../breakdown/timing-breakdown';
 
 /** One category's share of an execution. */
 export interface CategoryShare {
@@ -31,11 +31,7 @@ export function efficiencyOf(b: Partial<TimingBreakdownData>): number {
   const score =
     typeof own === 'function'
       ? Number(own.call(b))
-      : new TimingBreakdown({
-          totalMs: finite(b.totalMs),
-          queueWaitMs: finite(b.queueWaitMs),
-          overheadMs: finite(b.overheadMs),
-        }).calculateEfficiency();
+      : efficiencyScore(finite(b.totalMs), finite(b.queueWaitMs), finite(b.overheadMs));
   return Number.isFinite(score) ? score : 100;
 }
 

@@ -41,3 +41,11 @@ export function medianAbsoluteDeviation(values: readonly number[], center: numbe
 export function meanAbsoluteDeviation(values: readonly number[], center: number): number {
   return mean(values.map((v) => Math.abs(v - center)));
 }
+
+/** Nearest-rank percentile (`p` from 0 to 100) of a list, exact, without touching the input; NaN when
+ *  empty. For small lists (the aggregator's percentiles come from its sketches). */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}

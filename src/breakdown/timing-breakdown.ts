@@ -87,9 +87,7 @@ export class TimingBreakdown implements TimingBreakdownData {
    * execution of zero length scores 100.
    */
   calculateEfficiency(): number {
-    if (!(this.totalMs > 0)) return 100;
-    const work = this.totalMs - this.queueWaitMs - this.overheadMs;
-    return Math.min(100, Math.max(0, (100 * work) / this.totalMs));
+    return efficiencyScore(this.totalMs, this.queueWaitMs, this.overheadMs);
   }
 
   /** A plain, JSON-safe copy. */
@@ -124,4 +122,14 @@ export function sumOfCategories(b: TimingBreakdownData): number {
   let sum = 0;
   for (const c of BREAKDOWN_CATEGORIES) sum += b[CATEGORY_FIELD[c]];
   return sum;
+}
+
+/**
+ * The efficiency formula, written once: `100 × (totalMs − queueWaitMs − overheadMs) / totalMs`,
+ * clamped to 0–100; 100 for zero length. Also for sums over many executions (the report's totals).
+ */
+export function efficiencyScore(totalMs: number, queueWaitMs: number, overheadMs: number): number {
+  if (!(totalMs > 0)) return 100;
+  const work = totalMs - queueWaitMs - overheadMs;
+  return Math.min(100, Math.max(0, (100 * work) / totalMs));
 }

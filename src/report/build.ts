@@ -4,7 +4,9 @@ import type { ResourceSample } from '../agents/resource-sampler';
 import { DEFAULT_SLO_THRESHOLDS_MS } from '../metrics/buckets';
 import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD } from '../breakdown/categories';
 import type { CriticalPathEntry } from '../breakdown/critical-path';
-import type { TimingBreakdownData } from '../breakdown/timing-breakdown';
+import { efficiencyScore, type TimingBreakdownData } from '../breakdown/timing-breakdown';
+import { changePercent, classifyTrend, DEFAULT_TREND_THRESHOLDS } from '../aggregation/trend';
+import { percentile } from '../analysis/statistics';
 import { AggregationWindow, MetricType, TIME_METRIC_TYPES, type PerformanceMetric } from '../types/metric-type';
 import { VERSION } from '../version';
 import {
@@ -81,14 +83,7 @@ export function categoriesOf(b: TimingBreakdownData): Record<string, number> {
 }
 
 function efficiency(b: TimingBreakdownData): number {
-  return b.totalMs > 0 ? (100 * (b.totalMs - b.queueWaitMs - b.overheadMs)) / b.totalMs : 100;
-}
-
-/** Nearest-rank percentile of a list (exact; for the small per-half lists of the trends). */
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  return efficiencyScore(b.totalMs, b.queueWaitMs, b.overheadMs);
 }
 
 function breakdownTotals(list: readonly ReportExecution[]): AgentReport['breakdown'] {
@@ -100,7 +95,7 @@ function breakdownTotals(list: readonly ReportExecution[]): AgentReport['breakdo
     .filter((c) => c.ms > 0)
     .sort((a, b) => b.ms - a.ms);
   const waste = list.reduce((s, r) => s + r.breakdown.queueWaitMs + r.breakdown.overheadMs, 0);
-  return { executions: list.length, totalMs, efficiencyPercent: totalMs > 0 ? (100 * (totalMs - waste)) / totalMs : 100, categories };
+  return { executions: list.length, totalMs, efficiencyPercent: efficiencyScore(totalMs, waste, 0), categories };
 }
 
 function percentileRows(aggregator: MetricsAggregator, window: AggregationWindow): PercentileRow[] {
@@ -203,10 +198,9 @@ function trendRows(metrics: PerformanceMetric[]): TrendRow[] {
     const first = percentile(list.slice(0, half).map((m) => m.value), 95);
     const second = percentile(list.slice(half).map((m) => m.value), 95);
     if (!(first > 0.5 || second > 0.5)) continue; // sub-millisecond noise says nothing
-    const changePercent = first > 0 ? (100 * (second - first)) / first : 100;
     const material = Math.abs(second - first) >= TREND_MIN_CHANGE_MS;
-    const trend = !material ? 'stable' : changePercent > 10 ? 'degrading' : changePercent < -10 ? 'improving' : 'stable';
-    rows.push({ metricType, firstHalfP95: first, secondHalfP95: second, changePercent, trend });
+    const trend = material ? classifyTrend(second, first, DEFAULT_TREND_THRESHOLDS) : 'stable';
+    rows.push({ metricType, firstHalfP95: first, secondHalfP95: second, changePercent: changePercent(second, first), trend });
   }
   return rows.sort((a, b) => TIME_METRIC_TYPES.indexOf(a.metricType as never) - TIME_METRIC_TYPES.indexOf(b.metricType as never));
 }

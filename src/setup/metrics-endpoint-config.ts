@@ -1,5 +1,6 @@
 import type { MetricsEndpointConfig } from './metrics-endpoint';
 import type { PrometheusEndpointOptions } from './telemetry-options';
+import { optionFailure, positiveInteger as positiveIntegerOption, showJson, type OptionFailure } from '../internal/options';
 
 /** The defaults of PrometheusEndpointOptions (docs/metrics-endpoint.md explains each figure). */
 export const METRICS_ENDPOINT_DEFAULTS = {
@@ -24,9 +25,7 @@ const KNOWN = new Set<string>([
   'requestTimeoutMillis', 'keepAliveTimeoutMillis', 'idleTimeoutMillis', 'maxBufferedBytes',
 ]);
 
-function fail(option: string, expected: string, got: unknown): never {
-  throw new TypeError(`agent-timing: startAgentTelemetry option prometheus.${option} must be ${expected}, got ${JSON.stringify(got) ?? String(got)}`);
-}
+const fail: OptionFailure = optionFailure('startAgentTelemetry option prometheus.', TypeError, showJson);
 
 function env(name: string): string | undefined {
   const v = process.env[name];
@@ -41,11 +40,7 @@ function portFrom(option: string, value: unknown): number {
   return n;
 }
 
-function positiveInteger(option: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) fail(option, 'a positive integer', value);
-  return value;
-}
+const positiveInteger = (option: string, value: unknown, fallback: number): number => positiveIntegerOption(option, value, fallback, fail);
 
 function flag(option: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;

@@ -2,9 +2,9 @@ import type { BreakdownSink } from '../api/completion';
 import type { RedactionOptions } from '../internal/redaction';
 import { resolveMetricsEndpointOptions } from './metrics-endpoint-config';
 import type { MetricsEndpointConfig } from './metrics-endpoint';
-import { describeForLog } from '../internal/sanitize';
 import type { AgentTelemetryOptions, OtlpTraceOptions } from './telemetry-options';
 import { validateSloThresholds } from '../metrics/views';
+import { optionFailure, positiveInteger, positiveNumber, type OptionFailure } from '../internal/options';
 
 /** startAgentTelemetry's options after validation, with environment variables and defaults applied. */
 export interface ResolvedTelemetryConfig {
@@ -30,16 +30,10 @@ const KNOWN_OPTIONS = new Set([
   'report',
 ]);
 
-function fail(option: string, expected: string, got: unknown): never {
-  throw new TypeError(`agent-timing: startAgentTelemetry option ${option} must be ${expected}, got ${describeForLog(got)}`);
-}
+const fail: OptionFailure = optionFailure('startAgentTelemetry option ');
 
 function positive(option: string, value: unknown, fallback: number, integer = false): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    fail(option, integer ? 'a positive integer' : 'a positive number', value);
-  }
-  return value;
+  return integer ? positiveInteger(option, value, fallback, fail) : positiveNumber(option, value, fallback, fail);
 }
 
 function env(name: string): string | undefined {

@@ -13,6 +13,7 @@ import { startNestedPhase, stopTimer } from '../internal/core-hooks';
 import { claimCell, emptyCell, fillCell, installRunContext, phaseContext, type RunCell } from './run-context';
 import { isVisibleToken } from '../internal/visible-text';
 import { optionsSnapshot, readingInput } from '../../internal/guard';
+import { optionFailure, positiveInteger, type OptionFailure } from '../../internal/options';
 
 /** Options of the LangChain.js callback handler. */
 export interface AgentTimingCallbackHandlerOptions {
@@ -97,13 +98,7 @@ function recordOf(v: unknown): Record<string, unknown> | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
-function positiveInteger(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`agent-timing: ${name} must be a positive integer, got ${String(value)}`);
-  }
-  return value;
-}
+const fail: OptionFailure = optionFailure('', RangeError, String);
 
 /** The run table, shared by a handler and its copies (LangChain may copy() handlers). */
 class HandlerState {
@@ -124,7 +119,7 @@ class HandlerState {
     this.collector = options.collector;
     this.attach = options.attachToCurrentExecution !== false;
     this.aggregator = options.aggregator;
-    this.maxRuns = positiveInteger(options.maxRuns, 'maxRuns', 10_000);
+    this.maxRuns = positiveInteger('maxRuns', options.maxRuns, 10_000, fail);
     this.preferStreaming = options.preferStreaming === true;
     this.chainPhases = options.chainPhases === true;
   }
