@@ -45,7 +45,8 @@ export function breakdownObservations(b: Record<string, unknown>, totalMs: numbe
       value[n++] = ttft;
     } else reportInvalid('ttftMs', ttft);
   }
-  // Each field read by name: a read keyed by a variable field name would be megamorphic.
+  // Each field read by name: a read keyed by a variable field name would be megamorphic
+  // (docs/architecture.md, speed invariant 2).
   n = take(n, b.initializationMs, INDEX.initialization, CATEGORY_FIELD.initialization);
   n = take(n, b.toolExecutionMs, INDEX.tool_execution, CATEGORY_FIELD.tool_execution);
   n = take(n, b.llmProcessingMs, INDEX.llm_processing, CATEGORY_FIELD.llm_processing);

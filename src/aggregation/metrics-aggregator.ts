@@ -1,3 +1,6 @@
+// Over ~400 lines on purpose: the aggregator's public methods (add, windows, summaries, export,
+// memory stats) share one ring of slots per metric type; the parts that stand alone already live
+// beside it (slot-layout, metric-series, dedupe-ledger, recent-metrics-buffer, bottlenecks, trend).
 import { addToCount, reportDrop } from '../internal/diag';
 import { describeError, describeForLog, isSanitizedMetadata, metadataCopy } from '../internal/sanitize';
 import type { TimingBreakdown } from '../breakdown/timing-breakdown';

@@ -48,7 +48,8 @@ export interface CompletionResult {
  * A plain copy of the options; a field whose getter (or proxy trap) throws is dropped and counted.
  * The copy is a literal with every option present (undefined when absent), not an object grown key
  * by key: a grown object's hidden class is only weakly reachable, so each full GC freed it and
- * deoptimized the constructor. Listing every option here is checked by the type.
+ * deoptimized the constructor (docs/architecture.md, speed invariant 1). Listing every option here
+ * is checked by the type.
  */
 export function readOptions(options: unknown): ExecutionTimingCollectorOptions {
   const from = options !== null && typeof options === 'object' ? (options as Record<string, unknown>) : undefined;

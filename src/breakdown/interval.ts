@@ -11,7 +11,8 @@ export enum IntervalKind {
 
 /**
  * One timed stretch inside an execution, on the monotonic clock (ms). The execution itself is the
- * root interval; phases, parallel tasks and foreign spans hang below it through `parent`.
+ * root interval; phases, parallel tasks and foreign spans hang below it through `parent`. Every
+ * object of this shape is created with all its fields present (docs/architecture.md, speed invariant 1).
  */
 export interface Interval {
   readonly kind: IntervalKind;

@@ -12,7 +12,7 @@ const CODE = Object.freeze(Object.fromEntries(BREAKDOWN_CATEGORIES.map((c, i) =>
 const OVERHEAD = CODE.overhead;
 const UNCATEGORIZED = CODE.uncategorized;
 
-/** Scratch buffers reused across calls (partition is synchronous and never re-entered): small
+/** Scratch buffers reused across calls (docs/architecture.md, speed invariant 5; partition is synchronous and never re-entered): small
  *  typed arrays are costly to allocate, and a breakdown is taken for every completed execution. */
 function allocate(n: number) {
   return {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
  * of executions, so every one of them was promoted to the old generation whole. Reading a
  * character makes V8 flatten the string in place (one 36-byte sequential string, ~65 bytes
  * retained in all) and the pieces die young. The character is stored, so that no optimizing
- * compiler can drop the read as dead code.
+ * compiler can drop the read as dead code. (docs/architecture.md, speed invariant 4.)
  */
 export function randomExecutionId(): string {
   const id = randomUUID();

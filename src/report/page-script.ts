@@ -1,3 +1,4 @@
+// Over ~400 lines on purpose: the page's whole script is one inline string (CSP-hashed), not modules.
 // The report page's script (inline in the page; allowed by its Content-Security-Policy hash).
 // Plain DOM and SVG, no libraries, no network except the live page polling its own JSON. Every
 // text from the data goes through textContent or SVG text nodes: never innerHTML.

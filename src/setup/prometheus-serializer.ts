@@ -1,3 +1,5 @@
+// Over ~400 lines on purpose: one streaming serializer whose fast bucket path and `le`-collision path
+// sit side by side (the fast one is the scrape's hot loop; see docs/metrics-endpoint.md).
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { DataPointType, type DataPoint, type Histogram, type MetricData, type ResourceMetrics, type ScopeMetrics } from '@opentelemetry/sdk-metrics';
