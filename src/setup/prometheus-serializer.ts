@@ -109,6 +109,11 @@ class ByteWriter {
     return this.offset - this.start;
   }
 
+  /** Bytes that still fit in the current Buffer. */
+  get free(): number {
+    return this.buf.length - this.offset;
+  }
+
   bytes(b: Uint8Array): void {
     if (this.offset + b.length > this.buf.length) this.grow(b.length);
     this.buf.set(b, this.offset);
@@ -153,10 +158,17 @@ class ByteWriter {
     this.buf[this.offset++] = b;
   }
 
-  /** The bytes written since the last take(), as one Buffer (a view: later writes go after it). */
-  take(): Buffer {
+  /**
+   * The bytes written since the last take(), as one Buffer (a view: later writes go after it, or
+   * into a new Buffer when fewer than `reserve` bytes are left, so the next ones need no copy).
+   */
+  take(reserve = 0): Buffer {
     const out = this.buf.subarray(this.start, this.offset);
     this.start = this.offset;
+    if (this.free < reserve) {
+      this.buf = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, 2 * reserve));
+      this.start = this.offset = 0;
+    }
     return out;
   }
 
@@ -231,9 +243,9 @@ export class PrometheusTextSerializer {
     this.constantLabels = options.withResourceConstantLabels;
   }
 
-  /** The whole text at once. */
-  serialize(resourceMetrics: ResourceMetrics): string {
-    const task = this.start(resourceMetrics);
+  /** The whole text at once (`histograms` as in start()). */
+  serialize(resourceMetrics: ResourceMetrics, histograms?: ScrapeHistograms): string {
+    const task = this.start(resourceMetrics, histograms);
     const chunks: Buffer[] = [];
     for (let chunk = task.next(Infinity); chunk !== undefined; chunk = task.next(Infinity)) chunks.push(chunk);
     return Buffer.concat(chunks).toString('utf8');
@@ -407,6 +419,8 @@ export class SerializationTask {
   lastSliceSeries = 0;
   /** Series (data points) written so far. */
   series = 0;
+  /** The most bytes one series took so far: a slice ends when the next might not fit its Buffer. */
+  private seriesBytes = 0;
 
   constructor(
     private readonly serializer: PrometheusTextSerializer,
@@ -440,11 +454,18 @@ export class SerializationTask {
         continue;
       }
       const i = this.pointIndex++;
+      const before = out.length;
       if (entry.view) this.seriesInPlace(entry.view.boundaries, entry.view.series[i]);
       else this.point(entry.metric, entry.metric.dataPoints[i]);
+      const bytes = out.length - before;
+      if (bytes > this.seriesBytes) this.seriesBytes = bytes;
       this.lastSliceSeries = ++written;
       this.series++;
-      if (written >= maxSeries || out.length >= CHUNK_BYTES || performance.now() >= deadline) return out.take();
+      // Ending the slice before its Buffer overflows saves a copy of the slice into a bigger one
+      // (measured: that copy was ~1 MB of memcpy per MB of a dense-bucket scrape).
+      if (written >= maxSeries || out.length >= CHUNK_BYTES || out.free < this.seriesBytes || performance.now() >= deadline) {
+        return out.take(this.seriesBytes);
+      }
     }
   }
 

@@ -1,0 +1,37 @@
+/**
+ * A scraper in its own process, as Prometheus is: the bench's agent process only serves, and the
+ * cost of reading the body (tens of MB at 2 200 dense-bucket series) is not charged to it.
+ * Started with child_process.fork(); each message { url, concurrency, stallMs } opens
+ * `concurrency` connections at once, each sending one GET with `Connection: close`, and answers
+ * { bytes, ok, ms } once every connection closed. With `stallMs`, every connection reads nothing for
+ * that long (a slow reader), then reads the rest.
+ */
+import { connect } from 'node:net';
+
+function scrapeOnce(url, stallMs) {
+  const { hostname, port, pathname } = new URL(url);
+  return new Promise((resolve) => {
+    let bytes = 0;
+    let head = '';
+    const socket = connect({ host: hostname, port: Number(port) }, () => {
+      socket.write(`GET ${pathname} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n`);
+      if (stallMs > 0) {
+        socket.pause();
+        setTimeout(() => socket.resume(), stallMs);
+      }
+    });
+    socket.on('data', (d) => {
+      if (head.length < 12) head += d.subarray(0, 12).toString('latin1');
+      bytes += d.length;
+    });
+    socket.once('close', () => resolve({ bytes, ok: head.startsWith('HTTP/1.1 200') }));
+    socket.once('error', () => undefined);
+  });
+}
+
+process.on('message', async ({ url, concurrency = 1, stallMs = 0 }) => {
+  const t0 = performance.now();
+  const all = await Promise.all(Array.from({ length: concurrency }, () => scrapeOnce(url, stallMs)));
+  process.send({ bytes: all.reduce((a, r) => a + r.bytes, 0), ok: all.filter((r) => r.ok).length, ms: performance.now() - t0 });
+});
+process.on('disconnect', () => process.exit(0));
