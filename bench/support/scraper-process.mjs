@@ -3,7 +3,7 @@
  * cost of reading the body (tens of MB at 2 200 dense-bucket series) is not charged to it.
  * Started with child_process.fork(); each message { url, concurrency, stallMs } opens
  * `concurrency` connections at once, each sending one GET with `Connection: close`, and answers
- * { bytes, ok, ms } once every connection closed. With `stallMs`, every connection reads nothing for
+ * { bytes, ok, errors, ms } once every connection closed. With `stallMs`, every connection reads nothing for
  * that long (a slow reader), then reads the rest.
  */
 import { connect } from 'node:net';
@@ -24,14 +24,21 @@ function scrapeOnce(url, stallMs) {
       if (head.length < 12) head += d.subarray(0, 12).toString('latin1');
       bytes += d.length;
     });
-    socket.once('close', () => resolve({ bytes, ok: head.startsWith('HTTP/1.1 200') }));
-    socket.once('error', () => undefined);
+    let error = '';
+    socket.once('close', () => resolve({ bytes, ok: head.startsWith('HTTP/1.1 200'), error: error || (head ? head.slice(0, 12) : 'closed before any byte') }));
+    socket.once('error', (e) => (error = e.code ?? String(e)));
   });
 }
 
 process.on('message', async ({ url, concurrency = 1, stallMs = 0 }) => {
   const t0 = performance.now();
   const all = await Promise.all(Array.from({ length: concurrency }, () => scrapeOnce(url, stallMs)));
-  process.send({ bytes: all.reduce((a, r) => a + r.bytes, 0), ok: all.filter((r) => r.ok).length, ms: performance.now() - t0 });
+  const failed = all.filter((r) => !r.ok);
+  process.send({
+    bytes: all.reduce((a, r) => a + r.bytes, 0),
+    ok: all.length - failed.length,
+    errors: failed.map((r) => `${r.error} after ${r.bytes} bytes`),
+    ms: performance.now() - t0,
+  });
 });
 process.on('disconnect', () => process.exit(0));
