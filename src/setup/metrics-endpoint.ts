@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { createGzip } from 'node:zlib';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import { componentLogger } from '../internal/diag';
 import { PrometheusTextSerializer, type PrometheusSerializerOptions, type ScrapeHistograms } from './prometheus-serializer';
@@ -93,6 +94,11 @@ interface Chunk {
  * each reader holds only the chunks it has not sent yet.
  */
 class SharedScrape {
+  constructor(
+    /** The body is gzip-compressed (for scrapers that accept it: Prometheus always does). */
+    readonly gzip: boolean,
+  ) {}
+
   /** Where a reader joining now starts; undefined once no one may join. */
   head: Chunk | undefined = { data: Buffer.alloc(0), next: undefined };
   /** Responses being sent from this body now. */
@@ -138,9 +144,40 @@ class SharedScrape {
   }
 }
 
+const PLAIN_HEADERS = { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', vary: 'accept-encoding' };
+const GZIP_HEADERS = { ...PLAIN_HEADERS, 'content-encoding': 'gzip' };
+
+/** Whether an Accept-Encoding header accepts gzip (named, or `*`, without q=0). */
+function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  for (const part of header.toLowerCase().split(',')) {
+    const [coding, ...params] = part.split(';').map((x) => x.trim());
+    if (coding !== 'gzip' && coding !== '*') continue;
+    const q = params.find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  }
+  return false;
+}
+
+/** Resolves at the stream's next 'drain', rejects at an 'error' first; leaves no listener behind. */
+function whenDrained(stream: NodeJS.EventEmitter): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const drained = (): void => {
+      stream.off('error', failed);
+      resolve();
+    };
+    const failed = (err: unknown): void => {
+      stream.off('drain', drained);
+      reject(err instanceof Error ? err : new Error(String(err)));
+    };
+    stream.once('drain', drained);
+    stream.once('error', failed);
+  });
+}
+
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Histograms the endpoint reads in place, in slices (ExecutionHistogramProducer), rather than through `reader.collect()`. */
+/** Histograms the endpoint snapshots and writes in slices (ExecutionHistogramProducer), rather than through `reader.collect()`. */
 export interface ScrapeHistogramSource {
   scrapeView(): ScrapeHistograms;
 }
@@ -154,7 +191,8 @@ export interface ScrapeHistogramSource {
  *   of at most `sliceMillis` and `sliceSeries` series, yielding to the event loop between them; the
  *   response is streamed chunk by chunk as they are produced. `reader.collect()` (the SDK's own
  *   instruments) runs in one block; agent-timing's histograms, the bulk of a scrape, are not in it:
- *   `histograms` hands them over to be read in place within the slices.
+ *   `histograms` hands over a cheap snapshot of them (~1 ms at 2 208 series) instead.
+ * - The body is gzip-compressed (level 1, on libuv's thread pool) for scrapers that accept it.
  * - Scrapes that arrive while one is being collected share its collection and its body (one
  *   serialization, the same Buffers written to every socket); so do scrapes that arrive while that
  *   body is still being sent to another and is at most `shareMillis` old (then stalled readers
@@ -171,7 +209,11 @@ export function serveMetrics(reader: MetricReader, config: MetricsEndpointConfig
   const metricsPath = config.endpoint.startsWith('/') ? config.endpoint : `/${config.endpoint}`;
   const serializer = new PrometheusTextSerializer(config);
   const routes = new Map<string, RouteHandler>();
-  let current: SharedScrape | undefined;
+  /** The collection new scrapes may join, per encoding. */
+  const current: { gzip: SharedScrape | undefined; identity: SharedScrape | undefined } = { gzip: undefined, identity: undefined };
+  const forget = (scrape: SharedScrape): void => {
+    if (scrape.gzip ? current.gzip === scrape : current.identity === scrape) current[scrape.gzip ? 'gzip' : 'identity'] = undefined;
+  };
   let closing = false;
   let collectErrors = 0;
   const stats: MetricsEndpointStats = {
@@ -188,46 +230,66 @@ export function serveMetrics(reader: MetricReader, config: MetricsEndpointConfig
   let routeErrors = 0;
 
   /** Starts a collection and serializes it in slices into a new SharedScrape. */
-  const startScrape = (): SharedScrape => {
-    const scrape = new SharedScrape();
-    current = scrape;
+  const startScrape = (gzip: boolean): SharedScrape => {
+    const scrape = new SharedScrape(gzip);
+    current[gzip ? 'gzip' : 'identity'] = scrape;
     stats.collections++;
+    // Compression runs on libuv's thread pool: at 2 208 dense-bucket series it turns 39.5 MB into
+    // ~1 MB for ~35 ms of CPU on another thread, where writing the 39.5 MB to a socket cost the
+    // event loop ~1 ms per MB, and the shared body held by slow readers shrinks as much.
+    const zip = gzip ? createGzip({ level: 1, chunkSize: 64 * 1024 }) : undefined;
+    zip?.on('data', (d: Buffer) => scrape.append(d));
     void (async () => {
       try {
         const { resourceMetrics, errors } = await reader.collect();
         if (errors.length > 0 && collectErrors++ === 0) {
           log.error('metrics collection reported errors (logged once; the scrape still answers with what was collected)', ...errors);
         }
-        // Our histograms are read in place, series by series, inside the slices (see scrapeView()).
+        // Our histograms: a snapshot without DataPoints (see scrapeView()), written in the slices.
         const task = serializer.start(resourceMetrics, histograms?.scrapeView());
         for (;;) {
           const data = task.next(performance.now() + config.sliceMillis, config.sliceSeries);
           if (data === undefined) break;
           stats.series += task.lastSliceSeries;
           if (task.lastSliceSeries > stats.maxSliceSeries) stats.maxSliceSeries = task.lastSliceSeries;
-          scrape.append(data);
           stats.yields++;
-          await nextTurn();
+          if (zip === undefined) {
+            scrape.append(data);
+            await nextTurn();
+          } else if (!zip.write(data)) {
+            await whenDrained(zip);
+          }
+          else await nextTurn();
+        }
+        if (zip !== undefined) {
+          await new Promise<void>((resolve, reject) => {
+            zip.once('end', resolve);
+            zip.once('error', reject);
+            zip.end();
+          });
         }
         scrape.finish();
         // Joinable a little longer (by scrapes overlapping a reader of it), then only its readers hold it.
         setTimeout(() => {
           scrape.head = undefined;
-          if (current === scrape) current = undefined;
+          forget(scrape);
         }, config.shareMillis).unref();
       } catch (err) {
+        zip?.destroy();
         if (!closing) log.error('metrics collection failed; the scrape is answered 503', err);
         scrape.finish(closing ? 'shutting down\n' : `# failed to export metrics: ${String(err)}\n`);
         scrape.head = undefined;
-        if (current === scrape) current = undefined;
+        forget(scrape);
       }
     })();
     return scrape;
   };
 
   /** The scrape a new request joins: the one in progress, or a recent one still being sent to another reader. */
-  const joinable = (): SharedScrape | undefined =>
-    current !== undefined && current.head !== undefined && (!current.done || current.readers > 0) ? current : undefined;
+  const joinable = (gzip: boolean): SharedScrape | undefined => {
+    const scrape = gzip ? current.gzip : current.identity;
+    return scrape !== undefined && scrape.head !== undefined && (!scrape.done || scrape.readers > 0) ? scrape : undefined;
+  };
 
   /** Streams `scrape` to `res`, respecting backpressure. */
   const send = (scrape: SharedScrape, res: ServerResponse, head: boolean): void => {
@@ -242,7 +304,7 @@ export function serveMetrics(reader: MetricReader, config: MetricsEndpointConfig
           res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end(scrape.failure);
           return;
         }
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+        res.writeHead(200, scrape.gzip ? GZIP_HEADERS : PLAIN_HEADERS);
         if (head) {
           res.end();
           return;
@@ -325,7 +387,8 @@ export function serveMetrics(reader: MetricReader, config: MetricsEndpointConfig
       if (handler) runRoute(handler, req, res);
       else {
         stats.scrapes++;
-        send(joinable() ?? startScrape(), res, req.method === 'HEAD');
+        const gzip = acceptsGzip(req.headers['accept-encoding']);
+        send(joinable(gzip) ?? startScrape(gzip), res, req.method === 'HEAD');
       }
     },
   );

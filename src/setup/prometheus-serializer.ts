@@ -254,7 +254,7 @@ export class PrometheusTextSerializer {
   /**
    * A serialization to run in slices: call `next(deadline)` until it returns undefined. `histograms`
    * (ExecutionHistogramProducer.scrapeView()) are written after the collected scopes, as a reader
-   * that had the producer among its metricProducers would list them, but read in place.
+   * that had the producer among its metricProducers would list them, without DataPoints.
    */
   start(resourceMetrics: ResourceMetrics, histograms?: ScrapeHistograms): SerializationTask {
     this.useResource(resourceMetrics.resource);
@@ -384,13 +384,13 @@ function leStrings(cache: MetricCache, boundaries: readonly number[]): Uint8Arra
 
 const INF_BUCKET = utf8('+Inf"} ');
 
-/** Histograms read in place (ExecutionHistogramProducer.scrapeView()). */
+/** Histograms as ExecutionHistogramProducer.scrapeView() hands them over (no DataPoints). */
 export interface ScrapeHistograms {
   readonly scope: ScopeMetrics['scope'];
   readonly histograms: readonly HistogramScrapeView[];
 }
 
-/** One metric to write: collected (its data points), or a producer's histogram read in place (`view`). */
+/** One metric to write: collected (its data points), or a producer's histogram snapshot (`view`). */
 interface MetricEntry {
   readonly scope: ScopeMetrics['scope'];
   readonly metric: MetricData;
@@ -490,7 +490,7 @@ export class SerializationTask {
     }
   }
 
-  /** A producer's series, read in place (see HistogramSeriesView). */
+  /** A producer's series (see HistogramSeriesView). */
   private seriesInPlace(boundaries: readonly number[], series: HistogramSeriesView): void {
     const cache = this.cache!;
     const out = this.out;

@@ -190,7 +190,7 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
   if (cfg.prometheus) {
     prometheus = new PrometheusExporter({ preventServerStart: true });
     // The exporter is only the MetricReader here: serveMetrics serializes and serves (see there why),
-    // and reads our histograms in place, in slices, rather than as the reader's metricProducers.
+    // and serializes a snapshot of our histograms in slices, rather than taking them as the reader's metricProducers.
     endpoint = serveMetrics(prometheus, cfg.prometheus, histograms);
     if (live) {
       // The report's page, its JSON and a favicon answer (so browsers log no 404), on the same

@@ -116,7 +116,7 @@ describe('ExecutionHistogramProducer', () => {
     expect(byName.get(METRIC_TTFT)!.dataPoints[0].value.count).toBe(1);
   });
 
-  it('scrapeView() (read in place, as /metrics does) writes the same text as collect() (property)', async () => {
+  it('scrapeView() (what /metrics serializes) writes the same text as collect() (property)', async () => {
     const slo = { total_execution: 2500 };
     const ms = fc.double({ min: 0, max: 200_000, noNaN: true });
     await fc.assert(
@@ -139,7 +139,7 @@ describe('ExecutionHistogramProducer', () => {
     );
   });
 
-  it('scrapeView() copies no boundaries or counts: every series shares its histogram’s frozen boundaries', () => {
+  it('scrapeView() is a snapshot that shares its histogram’s frozen boundaries', () => {
     const producer = new ExecutionHistogramProducer(bucketPlan());
     for (const agent of ['a', 'b', 'c']) producer.recordExecution(breakdown(agent, [10, 20], 5), 'success');
     const { histograms } = producer.scrapeView();
@@ -148,11 +148,16 @@ describe('ExecutionHistogramProducer', () => {
       expect(Object.isFrozen(h.boundaries)).toBe(true);
       for (const s of h.series) expect(s.counts.length).toBe(h.boundaries.length + 1);
     }
-    // A later execution shows in the same view's series (read in place, not a snapshot).
+    // A snapshot: an execution completing while the scrape is written does not change it (so
+    // a scrape stays consistent across series), and shows in the next view.
     const execution = histograms.find((h) => h.descriptor.name === METRIC_EXECUTION_DURATION)!;
     const before = execution.series[0].count;
+    const bucketsBefore = Array.from(execution.series[0].counts);
     producer.recordExecution(breakdown('a', [10]), 'success');
-    expect(execution.series[0].count).toBe(before + 1);
+    expect(execution.series[0].count).toBe(before);
+    expect(Array.from(execution.series[0].counts)).toEqual(bucketsBefore);
+    const next = producer.scrapeView().histograms.find((h) => h.descriptor.name === METRIC_EXECUTION_DURATION)!;
+    expect(next.series[0].count).toBe(before + 1);
   });
 
   it('folds attribute sets past its cardinality limit into one overflow series, as the SDK does', async () => {

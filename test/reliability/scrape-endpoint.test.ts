@@ -63,7 +63,7 @@ describe('one scrape at 2 200 series', () => {
   });
 });
 
-describe('agent-timing’s own histograms at ~2 200 series (dense buckets), read in place', () => {
+describe('agent-timing’s own histograms at ~2 200 series (dense buckets), from the producer’s scrapeView()', () => {
   it('are serialized in slices of at most sliceSeries series, one slice per sliceSeries at least, and the text is whole', async () => {
     const sliceSeries = 16;
     const server = await startProducerScrapeServer(69, { sliceSeries });
@@ -80,7 +80,6 @@ describe('agent-timing’s own histograms at ~2 200 series (dense buckets), read
       expect(after.maxSliceSeries).toBeLessThanOrEqual(sliceSeries);
       expect(after.yields - before.yields).toBeGreaterThanOrEqual(Math.ceil(series / sliceSeries));
       expect(after.collections - before.collections).toBe(1);
-      // Executions recorded after the scrape show in the next one: the series are read live.
       const execution = server.producer.scrapeView().histograms.find((h) => h.descriptor.name === 'agent_execution_duration_seconds')!;
       const total = execution.series.reduce((n, s) => n + s.count, 0);
       expect(histogramCount(samples, 'agent_execution_duration_seconds')).toBe(total);
@@ -113,6 +112,40 @@ describe('agent-timing’s own histograms at ~2 200 series (dense buckets), read
       for (const b of bodies) expect({ status: b.status, bytes: b.bytes }).toEqual({ status: 200, bytes: bodies[0].bytes });
       // One serialization: the series were written once, not once per scrape.
       expect(after.series - before.series).toBe(seriesPerBody);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('gzip', () => {
+  it('compresses for scrapers that accept it (Prometheus does): the same text, a fraction of the bytes, one collection per encoding', async () => {
+    const server = await startProducerScrapeServer(69);
+    try {
+      const { get } = await import('node:http');
+      const { gunzipSync } = await import('node:zlib');
+      const fetchRaw = (encoding: string | undefined) =>
+        new Promise<{ status: number; encoding: string | undefined; vary: string | undefined; body: Buffer }>((resolve, reject) => {
+          get(server.url, { agent: false, headers: encoding === undefined ? {} : { 'accept-encoding': encoding } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (d: Buffer) => chunks.push(d));
+            res.once('end', () => resolve({ status: res.statusCode ?? 0, encoding: res.headers['content-encoding'], vary: res.headers.vary, body: Buffer.concat(chunks) }));
+          }).once('error', reject);
+        });
+      const before = server.endpoint.stats();
+      const [zipped, plain, refused] = await Promise.all([fetchRaw('gzip, deflate'), fetchRaw(undefined), fetchRaw('gzip;q=0, identity')]);
+      expect(server.endpoint.stats().collections - before.collections).toBeLessThanOrEqual(2);
+      expect(zipped.status).toBe(200);
+      expect(zipped.encoding).toBe('gzip');
+      expect(zipped.vary).toBe('accept-encoding');
+      expect(plain.encoding).toBeUndefined();
+      expect(refused.encoding).toBeUndefined();
+      const text = gunzipSync(zipped.body).toString('utf8');
+      expect(text).toBe(plain.body.toString('utf8'));
+      expect(refused.body.toString('utf8')).toBe(text);
+      expect(histogramProblems(parsePrometheus(text))).toEqual([]);
+      expect(zipped.body.length * 10).toBeLessThan(plain.body.length);
+      console.log(`scrape: gzip ${(zipped.body.length / 1e6).toFixed(2)} MB for ${(plain.body.length / 1e6).toFixed(1)} MB of text`);
     } finally {
       await server.close();
     }

@@ -67,7 +67,7 @@ export async function startScrapeServer(agents: number, overrides: Partial<Metri
 
 /**
  * The endpoint as startAgentTelemetry wires it: agent-timing's own histograms (the dense default
- * buckets) in an ExecutionHistogramProducer that the endpoint reads in place, in slices, beside a
+ * buckets) in an ExecutionHistogramProducer that the endpoint snapshots and writes in slices, beside a
  * MeterProvider's reader (empty here). `agents` × 2 outcomes × (execution + every category + TTFT).
  */
 export async function startProducerScrapeServer(agents: number, overrides: Partial<MetricsEndpointConfig> = {}): Promise<ScrapeServer & { producer: ExecutionHistogramProducer }> {
