@@ -12,7 +12,9 @@
  *   Goal: ≤ 0.2× prom-client.
  * - HTTP scrape: single, 20 concurrent, and 10 slow readers (each reads nothing for 1 s), by a
  *   scraper in its own process (bench/support/scraper-process.mjs), as Prometheus is: the agent
- *   process only serves. The figure to read is the event loop's worst delay per round
+ *   process only serves. It sends `Accept-Encoding: gzip`, as Prometheus does: agent-timing then
+ *   answers gzip; prom-client on a plain node:http server answers the text (responseBytes is
+ *   what went over the socket). The figure to read is the event loop's worst delay per round
  *   (monitorEventLoopDelay, 1 ms resolution): median round and worst round. Goal: ~25 ms, and
  *   concurrent no worse than single. prom-client is served by a plain http server, as its README shows.
  * - execution while scraped: executions with /metrics scraped every 2 s of the case's own running
