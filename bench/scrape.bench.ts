@@ -68,7 +68,7 @@ function execution(agent: number, success: boolean) {
     c.stopPhase(p);
   }
   c.recordFirstToken();
-  return c.complete({ success });
+  return { breakdown: c.complete({ success }), state: c.state };
 }
 
 /** One telemetry with the 2 208 series, shared by the cases that need it (started once, stopped by the last). */
@@ -78,11 +78,19 @@ async function acquireTelemetry(): Promise<void> {
   telemetry = sdk.startAgentTelemetry({ prometheus: { host: '127.0.0.1', port: 0 }, otlp: false, aggregator: false, instrumentations: [], maxAgentNames: 10_000 });
   url = (await telemetry.metricsEndpoint).url!;
   histograms = new ExecutionHistogramProducer(currentBucketPlan());
-  for (let a = 0; a < AGENTS; a++) for (const success of [true, false]) histograms.recordExecution(execution(a, success), success ? 'success' : 'error');
-  const text = await (await fetch(url)).text();
-  const series = text.split('\n').filter((l) => /^agent_\w+_count[{ ]/.test(l)).length;
+  for (let a = 0; a < AGENTS; a++) {
+    for (const success of [true, false]) {
+      // With the execution's state, as the collector records it: the operation histogram's series too.
+      const { breakdown, state } = execution(a, success);
+      histograms.recordExecution(breakdown, success ? 'success' : 'error', state);
+    }
+  }
+  const agentSeries = (text: string) => text.split('\n').filter((l) => /^agent_\w+_count[{ ]/.test(l)).length;
+  const series = agentSeries(await (await fetch(url)).text());
   if (series !== SERIES) throw new Error(`scrape bench: expected ${SERIES} series on /metrics, found ${series} (an agent-label budget left by an earlier scenario?)`);
   reader = (telemetry.meterProvider as unknown as { _sharedState: { metricCollectors: { _metricReader: MetricReader }[] } })._sharedState.metricCollectors[0]._metricReader;
+  const own = agentSeries(new PrometheusTextSerializer().serialize((await reader.collect()).resourceMetrics, histograms.scrapeView()));
+  if (own !== SERIES) throw new Error(`scrape bench: the serialize cases' producer has ${own} series, expected ${SERIES}`);
   // The path before scrapeView: the producer as a reader's metricProducer, its DataPoints copied per scrape.
   const exporter = new PrometheusExporter({ preventServerStart: true, metricProducers: [histograms] });
   before = { exporter, provider: new MeterProvider({ readers: [exporter] }) };
