@@ -16,6 +16,7 @@ export const METRICS_ENDPOINT_DEFAULTS = {
   idleTimeoutMillis: 10_000,
   maxBufferedBytes: 1 << 20,
   sliceMillis: 5,
+  sliceSeries: 64,
   closeGraceMillis: 1_000,
   shareMillis: 1_000,
 } as const;
@@ -86,6 +87,7 @@ export function resolveMetricsEndpointOptions(options: PrometheusEndpointOptions
     idleTimeoutMillis: positiveInteger('idleTimeoutMillis', p.idleTimeoutMillis, d.idleTimeoutMillis),
     maxBufferedBytes: positiveInteger('maxBufferedBytes', p.maxBufferedBytes, d.maxBufferedBytes),
     sliceMillis: d.sliceMillis,
+    sliceSeries: d.sliceSeries,
     closeGraceMillis: d.closeGraceMillis,
     shareMillis: d.shareMillis,
   };

@@ -188,9 +188,10 @@ export function startAgentTelemetry(options: AgentTelemetryOptions = {}): AgentT
   let prometheus: PrometheusExporter | undefined;
   let endpoint: MetricsEndpoint | undefined;
   if (cfg.prometheus) {
-    prometheus = new PrometheusExporter({ preventServerStart: true, metricProducers: [histograms] });
-    // The exporter is only the MetricReader here: serveMetrics serializes and serves (see there why).
-    endpoint = serveMetrics(prometheus, cfg.prometheus);
+    prometheus = new PrometheusExporter({ preventServerStart: true });
+    // The exporter is only the MetricReader here: serveMetrics serializes and serves (see there why),
+    // and serializes a snapshot of our histograms in slices, rather than taking them as the reader's metricProducers.
+    endpoint = serveMetrics(prometheus, cfg.prometheus, histograms);
     if (live) {
       // The report's page, its JSON and a favicon answer (so browsers log no 404), on the same
       // server, under the same connection limits and timeouts as /metrics.

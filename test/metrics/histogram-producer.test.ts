@@ -5,6 +5,7 @@ import { bucketPlan } from '../../src/metrics/buckets';
 import { ExecutionHistogramProducer } from '../../src/metrics/histogram-producer';
 import { recordExecutionMetrics } from '../../src/metrics/instruments';
 import { METRIC_EXECUTION_DURATION, METRIC_PHASE_DURATION, METRIC_TTFT, SCOPE_NAME } from '../../src/spans/names';
+import { PrometheusTextSerializer } from '../../src/setup/prometheus-serializer';
 import { VERSION } from '../../src/version';
 import { agentTimingViews } from '../../src/metrics/views';
 import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD } from '../../src/breakdown/categories';
@@ -39,6 +40,20 @@ async function viaSdkInstruments(items: [TimingBreakdown, Outcome][], slo: Recor
   const { resourceMetrics } = await exporter.collect();
   await provider.shutdown();
   return new PrometheusSerializer().serialize(resourceMetrics);
+}
+
+/** Our serializer over the producer's collect() and over its scrapeView() (the /metrics endpoint's path). */
+async function bothProducerPaths(items: [TimingBreakdown, Outcome][], slo: Record<string, number>): Promise<{ collected: string; inPlace: string }> {
+  const producer = new ExecutionHistogramProducer(bucketPlan(slo));
+  const exporter = new PrometheusExporter({ preventServerStart: true, metricProducers: [producer] });
+  const provider = new MeterProvider({ readers: [exporter] });
+  for (const [b, outcome] of items) producer.recordExecution(b, outcome);
+  const { resourceMetrics } = await exporter.collect();
+  const serializer = new PrometheusTextSerializer();
+  const collected = serializer.serialize(resourceMetrics);
+  const inPlace = serializer.serialize({ resource: resourceMetrics.resource, scopeMetrics: [] }, producer.scrapeView());
+  await provider.shutdown();
+  return { collected, inPlace };
 }
 
 async function viaProducer(items: [TimingBreakdown, Outcome][], slo: Record<string, number>): Promise<string> {
@@ -99,6 +114,50 @@ describe('ExecutionHistogramProducer', () => {
     const counts = Object.fromEntries(phase.dataPoints.map((p) => [String(p.attributes['agent_timing.category']), p.value.count]));
     expect(counts).toEqual({ initialization: 2, llm_processing: 1 });
     expect(byName.get(METRIC_TTFT)!.dataPoints[0].value.count).toBe(1);
+  });
+
+  it('scrapeView() (what /metrics serializes) writes the same text as collect() (property)', async () => {
+    const slo = { total_execution: 2500 };
+    const ms = fc.double({ min: 0, max: 200_000, noNaN: true });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            agent: fc.constantFrom('planner', 'coder', 'reviewer'),
+            outcome: fc.constantFrom<Outcome>('success', 'error'),
+            ms: fc.array(ms, { minLength: BREAKDOWN_CATEGORIES.length, maxLength: BREAKDOWN_CATEGORIES.length }),
+            ttft: fc.option(ms, { nil: undefined }),
+          }),
+          { minLength: 0, maxLength: 20 },
+        ),
+        async (specs) => {
+          const { collected, inPlace } = await bothProducerPaths(specs.map((s) => [breakdown(s.agent, s.ms, s.ttft), s.outcome]), slo);
+          expect(inPlace).toBe(collected);
+        },
+      ),
+      { numRuns: 25, seed: 20261203 },
+    );
+  });
+
+  it('scrapeView() is a snapshot that shares its histogram’s frozen boundaries', () => {
+    const producer = new ExecutionHistogramProducer(bucketPlan());
+    for (const agent of ['a', 'b', 'c']) producer.recordExecution(breakdown(agent, [10, 20], 5), 'success');
+    const { histograms } = producer.scrapeView();
+    expect(histograms.length).toBeGreaterThanOrEqual(3);
+    for (const h of histograms) {
+      expect(Object.isFrozen(h.boundaries)).toBe(true);
+      for (const s of h.series) expect(s.counts.length).toBe(h.boundaries.length + 1);
+    }
+    // A snapshot: an execution completing while the scrape is written does not change it (so
+    // a scrape stays consistent across series), and shows in the next view.
+    const execution = histograms.find((h) => h.descriptor.name === METRIC_EXECUTION_DURATION)!;
+    const before = execution.series[0].count;
+    const bucketsBefore = Array.from(execution.series[0].counts);
+    producer.recordExecution(breakdown('a', [10]), 'success');
+    expect(execution.series[0].count).toBe(before);
+    expect(Array.from(execution.series[0].counts)).toEqual(bucketsBefore);
+    const next = producer.scrapeView().histograms.find((h) => h.descriptor.name === METRIC_EXECUTION_DURATION)!;
+    expect(next.series[0].count).toBe(before + 1);
   });
 
   it('folds attribute sets past its cardinality limit into one overflow series, as the SDK does', async () => {

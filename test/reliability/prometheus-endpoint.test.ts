@@ -5,6 +5,7 @@
  * (metricsEndpoint resolves with the error) and the agent keeps running; the default bind
  * address is loopback, and prometheus.host / OTEL_EXPORTER_PROMETHEUS_HOST = 0.0.0.0 exposes it.
  */
+import { get } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { diag } from '@opentelemetry/api';
@@ -65,12 +66,22 @@ describe('50 concurrent scrapes while executions run', () => {
         }
       })();
       await new Promise((r) => setTimeout(r, 10)); // let executions get going
-      const scrape = async () => {
-        const res = await fetch(url!);
-        const text = await res.text();
-        firstAnswered();
-        return { status: res.status, type: res.headers.get('content-type'), text };
-      };
+      // Each scrape on its own connection, as Prometheus opens one per target: with fetch's
+      // keep-alive pool, a scrape of the second batch could be sent on a connection the server's
+      // 5 s keep-alive timeout was closing at that moment (ECONNRESET, the client's race, seen
+      // when the first batch took over 5 s on a loaded machine).
+      const scrape = () =>
+        new Promise<{ status: number; type: string | undefined; text: string }>((resolve, reject) => {
+          get(url!, { agent: false }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (d: Buffer) => chunks.push(d));
+            res.once('end', () => {
+              firstAnswered();
+              resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], text: Buffer.concat(chunks).toString('utf8') });
+            });
+            res.once('error', reject);
+          }).once('error', reject);
+        });
       const during = await Promise.all(Array.from({ length: 50 }, scrape));
       await producer;
 

@@ -13,8 +13,8 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
 import { EnhancedExecutionTimingCollector, startAgentTelemetry } from '../../src';
-import { closedWithin, getRequest, memoryAfterGcMb, rawClient, startScrapeServer, streamScrape, waitFor, type ScrapeServer } from './support/scrape-server';
-import { histogramProblems, parsePrometheus } from './support/prometheus-text';
+import { closedWithin, getRequest, memoryAfterGcMb, rawClient, startProducerScrapeServer, startScrapeServer, streamScrape, waitFor, type ScrapeServer } from './support/scrape-server';
+import { histogramCount, histogramProblems, parsePrometheus } from './support/prometheus-text';
 
 const AGENTS = 100;
 const SERIES = AGENTS * 22; // 2 200
@@ -60,6 +60,95 @@ describe('one scrape at 2 200 series', () => {
     expect(after.yields - before.yields).toBeGreaterThanOrEqual(Math.floor(Buffer.byteLength(text) / (256 * 1024)));
     expect(maxDelayMs).toBeLessThan(DELAY_BOUND_MS);
     console.log(`scrape: ${SERIES} series, ${(Buffer.byteLength(text) / 1e6).toFixed(1)} MB, ${after.yields - before.yields} slices, event loop max delay ${maxDelayMs.toFixed(1)} ms`);
+  });
+});
+
+describe('agent-timing’s own histograms at ~2 200 series (dense buckets), from the producer’s scrapeView()', () => {
+  it('are serialized in slices of at most sliceSeries series, one slice per sliceSeries at least, and the text is whole', async () => {
+    const sliceSeries = 16;
+    const server = await startProducerScrapeServer(69, { sliceSeries });
+    try {
+      const before = server.endpoint.stats();
+      const result = await streamScrape(server.url, true);
+      const after = server.endpoint.stats();
+      expect(result.status).toBe(200);
+      const samples = parsePrometheus(result.body!.toString('utf8'));
+      const series = samples.filter((s) => s.name.endsWith('_count')).length;
+      expect(series).toBeGreaterThanOrEqual(69 * 2 * 11); // execution + 9 categories + TTFT, × 2 outcomes (+ operations when recorded)
+      expect(histogramProblems(samples)).toEqual([]);
+      expect(after.series - before.series).toBe(series);
+      expect(after.maxSliceSeries).toBeLessThanOrEqual(sliceSeries);
+      expect(after.yields - before.yields).toBeGreaterThanOrEqual(Math.ceil(series / sliceSeries));
+      expect(after.collections - before.collections).toBe(1);
+      const execution = server.producer.scrapeView().histograms.find((h) => h.descriptor.name === 'agent_execution_duration_seconds')!;
+      const total = execution.series.reduce((n, s) => n + s.count, 0);
+      expect(histogramCount(samples, 'agent_execution_duration_seconds')).toBe(total);
+      console.log(`scrape: ${series} producer series, ${(result.bytes / 1e6).toFixed(1)} MB in ${after.yields - before.yields} slices (≤ ${sliceSeries} series each)`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('20 concurrent scrapes share one collection and one body', async () => {
+    const server = await startProducerScrapeServer(69);
+    try {
+      const first = parsePrometheus((await streamScrape(server.url, true)).body!.toString('utf8'));
+      const seriesPerBody = first.filter((s) => s.name.endsWith('_count')).length;
+      const collect = server.reader.collect.bind(server.reader);
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((r) => (release = r));
+      server.reader.collect = async (o) => {
+        await gate;
+        return collect(o);
+      };
+      const before = server.endpoint.stats();
+      const all = Promise.all(Array.from({ length: 20 }, (_, i) => streamScrape(server.url, false, i < 2)));
+      expect(await waitFor(() => server.endpoint.stats().scrapes - before.scrapes === 20, 20_000)).toBe(true);
+      release();
+      const bodies = await all;
+      const after = server.endpoint.stats();
+      expect(after.collections - before.collections).toBe(1);
+      expect(bodies[1].hash).toBe(bodies[0].hash);
+      for (const b of bodies) expect({ status: b.status, bytes: b.bytes }).toEqual({ status: 200, bytes: bodies[0].bytes });
+      // One serialization: the series were written once, not once per scrape.
+      expect(after.series - before.series).toBe(seriesPerBody);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('gzip', () => {
+  it('compresses for scrapers that accept it (Prometheus does): the same text, a fraction of the bytes, one collection per encoding', async () => {
+    const server = await startProducerScrapeServer(69);
+    try {
+      const { get } = await import('node:http');
+      const { gunzipSync } = await import('node:zlib');
+      const fetchRaw = (encoding: string | undefined) =>
+        new Promise<{ status: number; encoding: string | undefined; vary: string | undefined; body: Buffer }>((resolve, reject) => {
+          get(server.url, { agent: false, headers: encoding === undefined ? {} : { 'accept-encoding': encoding } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (d: Buffer) => chunks.push(d));
+            res.once('end', () => resolve({ status: res.statusCode ?? 0, encoding: res.headers['content-encoding'], vary: res.headers.vary, body: Buffer.concat(chunks) }));
+          }).once('error', reject);
+        });
+      const before = server.endpoint.stats();
+      const [zipped, plain, refused] = await Promise.all([fetchRaw('gzip, deflate'), fetchRaw(undefined), fetchRaw('gzip;q=0, identity')]);
+      expect(server.endpoint.stats().collections - before.collections).toBeLessThanOrEqual(2);
+      expect(zipped.status).toBe(200);
+      expect(zipped.encoding).toBe('gzip');
+      expect(zipped.vary).toBe('accept-encoding');
+      expect(plain.encoding).toBeUndefined();
+      expect(refused.encoding).toBeUndefined();
+      const text = gunzipSync(zipped.body).toString('utf8');
+      expect(text).toBe(plain.body.toString('utf8'));
+      expect(refused.body.toString('utf8')).toBe(text);
+      expect(histogramProblems(parsePrometheus(text))).toEqual([]);
+      expect(zipped.body.length * 10).toBeLessThan(plain.body.length);
+      console.log(`scrape: gzip ${(zipped.body.length / 1e6).toFixed(2)} MB for ${(plain.body.length / 1e6).toFixed(1)} MB of text`);
+    } finally {
+      await server.close();
+    }
   });
 });
 

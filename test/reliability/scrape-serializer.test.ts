@@ -220,7 +220,32 @@ describe('PrometheusTextSerializer against the exporter’s PrometheusSerializer
     const ours = new PrometheusTextSerializer();
     const { text: sliced, slices } = inSlices(ours, data);
     expect(sliced).toBe(reference({}, data));
-    // A clock read every 16 points and a budget already spent: one slice per 16 series at most.
-    expect(slices).toBeGreaterThanOrEqual(2200 / 16);
+    // A clock read after every series and a budget already spent: one series per slice.
+    expect(slices).toBeGreaterThanOrEqual(2200);
+  });
+
+  it('ends a slice after maxSeries series whatever the clock says, and counts them', () => {
+    const boundaries = [0.005, 0.01, 0.025, 0.05, 0.1];
+    const dataPoints = Array.from({ length: 1000 }, (_, i) => ({
+      attributes: Object.freeze({ agent: `agent_${i}` }),
+      startTime: [0, 0],
+      endTime: [1, 0],
+      value: { buckets: { boundaries, counts: [1, 0, 2, 0, 0, 1] }, count: 4, sum: 0.1 },
+    })) as DataPoint<Histogram>[];
+    const data: ResourceMetrics = {
+      resource: resourceFromAttributes({ 'service.name': 'svc' }),
+      scopeMetrics: [{ scope: { name: 's' }, metrics: [{ descriptor: { name: 'h', description: 'd', unit: 's', valueType: ValueType.DOUBLE }, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.HISTOGRAM, dataPoints }] }],
+    };
+    const task = new PrometheusTextSerializer().start(data);
+    const perSlice: number[] = [];
+    const chunks: Buffer[] = [];
+    for (let c = task.next(Infinity, 64); c !== undefined; c = task.next(Infinity, 64)) {
+      perSlice.push(task.lastSliceSeries);
+      chunks.push(c);
+    }
+    expect(Math.max(...perSlice)).toBe(64);
+    expect(perSlice.length).toBeGreaterThanOrEqual(Math.ceil(1000 / 64));
+    expect(task.series).toBe(1000);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(reference({}, data));
   });
 });

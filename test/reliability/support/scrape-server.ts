@@ -5,7 +5,11 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { bucketPlan } from '../../../src/metrics/buckets';
+import { ExecutionHistogramProducer } from '../../../src/metrics/histogram-producer';
 import { METRICS_ENDPOINT_DEFAULTS } from '../../../src/setup/metrics-endpoint-config';
+import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD } from '../../../src/breakdown/categories';
+import { TimingBreakdown } from '../../../src/breakdown/timing-breakdown';
 import { serveMetrics, type MetricsEndpoint, type MetricsEndpointConfig } from '../../../src/setup/metrics-endpoint';
 
 /** The agent's histogram buckets in seconds (as many as ours have: 47 k lines at 2 200 series). */
@@ -54,6 +58,41 @@ export async function startScrapeServer(agents: number, overrides: Partial<Metri
     endpoint,
     url,
     reader,
+    close: async () => {
+      await endpoint.close();
+      await provider.shutdown();
+    },
+  };
+}
+
+/**
+ * The endpoint as startAgentTelemetry wires it: agent-timing's own histograms (the dense default
+ * buckets) in an ExecutionHistogramProducer that the endpoint snapshots and writes in slices, beside a
+ * MeterProvider's reader (empty here). `agents` × 2 outcomes × (execution + every category + TTFT).
+ */
+export async function startProducerScrapeServer(agents: number, overrides: Partial<MetricsEndpointConfig> = {}): Promise<ScrapeServer & { producer: ExecutionHistogramProducer }> {
+  const reader = new Reader();
+  const provider = new MeterProvider({ resource: resourceFromAttributes({ 'service.name': 'scrape-test' }), readers: [reader] });
+  const producer = new ExecutionHistogramProducer(bucketPlan());
+  for (let a = 0; a < agents; a++) {
+    for (const outcome of ['success', 'error'] as const) {
+      const b = new TimingBreakdown();
+      b.agentName = `agent_${a}`;
+      BREAKDOWN_CATEGORIES.forEach((c, i) => (b[CATEGORY_FIELD[c]] = 1 + ((a * 13 + i * 7) % 5000)));
+      b.totalMs = 60_000;
+      b.ttftMs = 1 + ((a * 31) % 3000);
+      b.completed = true;
+      producer.recordExecution(b, outcome);
+    }
+  }
+  const endpoint = serveMetrics(reader, { ...METRICS_ENDPOINT_DEFAULTS, host: '127.0.0.1', port: 0, ...overrides }, producer);
+  const { url, error } = await endpoint.ready;
+  if (!url) throw error ?? new Error('endpoint did not listen');
+  return {
+    endpoint,
+    url,
+    reader,
+    producer,
     close: async () => {
       await endpoint.close();
       await provider.shutdown();
