@@ -1,7 +1,7 @@
 import { scriptJson } from './html';
 
-/** Array elements serialized per step (100 execution summaries are ~50 KB of JSON). */
-const ELEMENTS_PER_STEP = 100;
+/** Array elements serialized per step (50 execution summaries are ~25 KB of JSON). */
+const ELEMENTS_PER_STEP = 50;
 
 /**
  * scriptJson(value) in steps, the same text: objects and arrays down to `depth` levels are

@@ -199,10 +199,16 @@ export class ReportRecorder implements SpanProcessor {
       if (built.waterfall && built.waterfall.length) waterfalls[k.breakdown.executionId] = built.waterfall;
     }
     const executions: ReportExecution[] = [];
+    // The ring as it is now (executions completing between the steps below do not move it).
+    const from = this.listedNext;
+    const ids = this.listedId.slice();
+    const nums = this.listedNum.slice();
+    const agents = this.listedAgent.slice();
     for (let i = 0; i < this.listCap; i++) {
-      const slot = (this.listedNext + i) % this.listCap;
-      const id = this.listedId[slot];
-      if (id !== undefined) executions.push(byId.get(id) ?? { breakdown: this.listedBreakdown(slot, id) });
+      const slot = (from + i) % this.listCap;
+      const id = ids[slot];
+      if (id !== undefined) executions.push(byId.get(id) ?? { breakdown: this.listedBreakdown(slot, id, nums, agents) });
+      if (i % 250 === 249) yield;
     }
     // A slow execution that has left the list is still shown.
     const listedIds = new Set(executions.map((e) => e.breakdown.executionId));
@@ -211,12 +217,11 @@ export class ReportRecorder implements SpanProcessor {
     return { executions, waterfalls, kept: Object.keys(waterfalls).length };
   }
 
-  private listedBreakdown(slot: number, executionId: string): TimingBreakdownData {
-    const num = this.listedNum;
+  private listedBreakdown(slot: number, executionId: string, num: Float64Array, agents: readonly string[]): TimingBreakdownData {
     let at = slot * STRIDE;
     const b = {
       executionId,
-      agentName: this.listedAgent[slot],
+      agentName: agents[slot],
       startedAt: num[at++],
       totalMs: num[at++],
       phases: createPhaseDurations(),

@@ -102,7 +102,7 @@ describe('live report build', () => {
     let step = steps.next();
     for (; !step.done; step = steps.next()) count++;
     expect(step.value).toBe(scriptJson(value));
-    expect(count).toBeGreaterThan(5); // 250 elements in three pieces, and the members one by one
+    expect(count).toBeGreaterThan(5); // 250 elements in five pieces, and the members one by one
   });
 
   it('builds in steps the same report as buildReport()', async () => {
