@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { EnhancedExecutionTimingCollector, MetricsAggregator, buildReport, startAgentTelemetry } from '../../src';
+import { EnhancedExecutionTimingCollector, MetricsAggregator, ReportRecorder, buildReport, startAgentTelemetry } from '../../src';
 import { onExecutionComplete } from '../../src/timing/completion';
 import { buildReportSteps } from '../../src/report/build';
 import { scriptJson } from '../../src/report/html';
@@ -103,6 +103,30 @@ describe('live report build', () => {
     for (; !step.done; step = steps.next()) count++;
     expect(step.value).toBe(scriptJson(value));
     expect(count).toBeGreaterThan(5); // 250 elements in five pieces, and the members one by one
+  });
+
+  it('a recorder snapshot taken in steps stays consistent while executions complete between the steps', async () => {
+    const recorder = new ReportRecorder({ recentExecutions: 2, slowestExecutions: 1, listedExecutions: 600, recentEveryMs: 0 });
+    const provider = new BasicTracerProvider({ spanProcessors: [recorder] });
+    const tracer = provider.getTracer('agent-timing');
+    const totals = new Map<string, number>();
+    const unsubscribe = onExecutionComplete((b) => totals.set(b.executionId, b.totalMs));
+    try {
+      executions(tracer, 600);
+      const steps = recorder.snapshotSteps();
+      let step = steps.next();
+      let count = 0;
+      for (; !step.done; step = steps.next()) {
+        executions(tracer, 400); // overwrites two thirds of the ring between two steps, ahead of where it is read
+        count++;
+      }
+      expect(count).toBeGreaterThanOrEqual(2); // the ring is read in pieces
+      expect(step.value.executions.length).toBeGreaterThanOrEqual(600);
+      for (const e of step.value.executions) expect(e.breakdown.totalMs).toBe(totals.get(e.breakdown.executionId));
+    } finally {
+      unsubscribe();
+      await provider.shutdown();
+    }
   });
 
   it('builds in steps the same report as buildReport()', async () => {
