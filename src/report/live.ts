@@ -86,6 +86,8 @@ export interface LiveReportStats {
   builds: number;
   /** Requests that joined a build already in progress instead of starting one. */
   joined: number;
+  /** Requests answered from the report built last. */
+  cached: number;
   /** Slices the builds and serializations ran in; between two slices the event loop has a turn. */
   slices: number;
   /** Turns given to the event loop in the middle of a build or a serialization. */
@@ -107,6 +109,7 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 class ShuttingDown extends Error {}
 
 interface Built {
+  /** When the build ended (Date.now()). */
   at: number;
   version: number;
   /** Time the build took on the event loop (the sum of its slices), ms. */
@@ -138,7 +141,7 @@ export class LiveReport {
   private building: Promise<Built> | undefined;
   private closed = false;
   private readonly sliceMs: number;
-  private readonly counters: LiveReportStats = { requests: 0, builds: 0, joined: 0, slices: 0, yields: 0, longestSliceMs: 0, longestSliceCpuMs: 0, shuttingDown: 0 };
+  private readonly counters: LiveReportStats = { requests: 0, builds: 0, joined: 0, cached: 0, slices: 0, yields: 0, longestSliceMs: 0, longestSliceCpuMs: 0, shuttingDown: 0 };
 
   constructor(
     private readonly options: ResolvedLiveReportOptions,
@@ -182,6 +185,7 @@ export class LiveReport {
     // Kept at least a second, and never rebuilt more often than ten times its own cost: a big
     // aggregator (an hour of a busy service) takes a while to summarize, and the host pays for it.
     if (c && now - c.at < Math.max(1000, 10 * c.busyMs) && (c.version === this.recorder.version || now - c.at < 10 * c.busyMs)) {
+      this.counters.cached++;
       return Promise.resolve(c);
     }
     if (this.building) {
@@ -221,7 +225,6 @@ export class LiveReport {
   }
 
   private async build(): Promise<Built> {
-    const at = Date.now();
     const version = this.recorder.version;
     const recorded = await this.sliced(this.recorder.snapshotSteps());
     const { executions, waterfalls, kept } = recorded.value;
@@ -241,7 +244,8 @@ export class LiveReport {
       }),
     );
     if (this.closed) throw new ShuttingDown();
-    const b: Built = { at, version, busyMs: recorded.busyMs + built.busyMs, snapshot: { version, report: built.value, waterfalls } };
+    // Aged from its end: a build stretched by a busy event loop is not followed at once by the next.
+    const b: Built = { at: Date.now(), version, busyMs: recorded.busyMs + built.busyMs, snapshot: { version, report: built.value, waterfalls } };
     this.cached = b;
     return b;
   }
