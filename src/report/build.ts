@@ -7,6 +7,7 @@ import type { CriticalPathEntry } from '../breakdown/critical-path';
 import { efficiencyScore, type TimingBreakdownData } from '../breakdown/timing-breakdown';
 import { changePercent, classifyTrend, DEFAULT_TREND_THRESHOLDS } from '../aggregation/trend';
 import { percentile } from '../analysis/statistics';
+import type { Anomaly } from '../analysis/anomaly-detection';
 import { AggregationWindow, MetricType, TIME_METRIC_TYPES, type PerformanceMetric } from '../types/metric-type';
 import { VERSION } from '../version';
 import {
@@ -26,7 +27,6 @@ import {
   type TrendRow,
   type TtftDistribution,
   type WaterfallRow,
-  type WindowView,
 } from './model';
 
 /** One completed execution as the report takes it. */
@@ -133,27 +133,35 @@ function bottleneckRows(aggregator: MetricsAggregator): BottleneckRow[] {
     }));
 }
 
-function anomalySummary(metrics: PerformanceMetric[], analyzer: PerformanceAnalyzer, list: readonly ReportExecution[]): AnomalySummary {
+function* anomalySummary(metrics: PerformanceMetric[], analyzer: PerformanceAnalyzer, list: readonly ReportExecution[]): Generator<void, AnomalySummary> {
   const marked = list.filter((r) => r.incident);
   const incidentOf = new Map(marked.map((r) => [r.breakdown.executionId, r.incident!]));
-  const timings = metrics.filter((m) => (TIME_METRIC_TYPES as readonly string[]).includes(m.metricType)); // not memory, not pool usage
-  const found = analyzer.detectAnomalies(timings, { mode: 'robust', zThreshold: Z_THRESHOLD }).filter((a) => a.zScore > 0); // slow, not fast
-  const byType = new Map<string, { count: number; worst: AnomalyRow }>();
+  // One metric type at a time (a pause between them), in the order detectAnomalies groups them, then
+  // its sort: the same list as one call over every timing (not memory, not pool usage).
+  const byType = groupTimings(metrics);
+  yield;
+  let all: Anomaly[] = [];
+  for (const group of byType.values()) {
+    all = all.concat(analyzer.detectAnomalies(group, { mode: 'robust', zThreshold: Z_THRESHOLD }));
+    yield;
+  }
+  const found = all.sort((a, b) => Math.abs(b.zScore) - Math.abs(a.zScore) || a.timestamp - b.timestamp).filter((a) => a.zScore > 0); // slow, not fast
+  const rows = new Map<string, { count: number; worst: AnomalyRow }>();
   for (const a of found) {
     const row: AnomalyRow = { metricType: a.metricType, value: a.value, median: a.mean, zScore: a.zScore };
     if (a.executionId) row.executionId = a.executionId;
     const incident = a.executionId ? incidentOf.get(a.executionId) : undefined;
     if (incident) row.incident = incident;
-    const entry = byType.get(a.metricType);
+    const entry = rows.get(a.metricType);
     if (entry) entry.count++;
-    else byType.set(a.metricType, { count: 1, worst: row }); // detectAnomalies sorts most extreme first
+    else rows.set(a.metricType, { count: 1, worst: row }); // sorted most extreme first
   }
   const flagged = new Set(found.map((a) => a.executionId).filter((id): id is string => id !== undefined));
   return {
     method: `robust z-score (median/MAD) > ${Z_THRESHOLD}, slow side`,
     total: found.length,
     executions: flagged.size,
-    byType: [...byType].map(([metricType, v]) => ({ metricType, ...v })).sort((a, b) => b.worst.zScore - a.worst.zScore),
+    byType: [...rows].map(([metricType, v]) => ({ metricType, ...v })).sort((a, b) => b.worst.zScore - a.worst.zScore),
     planted: marked.map((r) => ({
       executionId: r.breakdown.executionId,
       incident: r.incident!,
@@ -163,8 +171,30 @@ function anomalySummary(metrics: PerformanceMetric[], analyzer: PerformanceAnaly
   };
 }
 
-function sloRows(metrics: PerformanceMetric[], analyzer: PerformanceAnalyzer, thresholds: Record<string, number>, target: number): SloRow[] {
-  const budgets = analyzer.calculateErrorBudget(metrics, { ...thresholds }, target);
+/** The time metrics of a list by type, in order of first appearance. */
+function groupTimings(metrics: readonly PerformanceMetric[]): Map<string, PerformanceMetric[]> {
+  const byType = new Map<string, PerformanceMetric[]>();
+  for (const m of metrics) {
+    if (!(TIME_METRIC_TYPES as readonly string[]).includes(m.metricType)) continue;
+    const group = byType.get(m.metricType);
+    if (group) group.push(m);
+    else byType.set(m.metricType, [m]);
+  }
+  return byType;
+}
+
+/**
+ * SLO rows from a metric list (exact), or from the aggregator's sketches over `window` (every
+ * observation of the window, ±1 % at the threshold) when the list is not given.
+ */
+function sloRows(
+  source: PerformanceMetric[] | MetricsAggregator,
+  analyzer: PerformanceAnalyzer,
+  thresholds: Record<string, number>,
+  target: number,
+  window: AggregationWindow,
+): SloRow[] {
+  const budgets = analyzer.calculateErrorBudget(source, { ...thresholds }, target, { window });
   return Object.values(budgets).map((b) => ({
     metricType: b.metricType,
     thresholdMs: b.threshold,
@@ -182,17 +212,11 @@ function sloRows(metrics: PerformanceMetric[], analyzer: PerformanceAnalyzer, th
  * half, with the aggregator's ±10 % bands. (The aggregator's own trends compare consecutive
  * five-minute windows, so they appear only after five minutes.)
  */
-function trendRows(metrics: PerformanceMetric[]): TrendRow[] {
-  const byType = new Map<string, PerformanceMetric[]>();
-  for (const m of metrics) {
-    if (!(TIME_METRIC_TYPES as readonly string[]).includes(m.metricType)) continue;
-    const list = byType.get(m.metricType) ?? [];
-    list.push(m);
-    byType.set(m.metricType, list);
-  }
+function* trendRows(metrics: PerformanceMetric[]): Generator<void, TrendRow[]> {
   const rows: TrendRow[] = [];
-  for (const [metricType, list] of byType) {
+  for (const [metricType, list] of groupTimings(metrics)) {
     if (list.length < 8) continue;
+    yield; // one type per step: each sorts its observations
     list.sort((a, b) => a.timestamp - b.timestamp);
     const half = Math.floor(list.length / 2);
     const first = percentile(list.slice(0, half).map((m) => m.value), 95);
@@ -301,6 +325,20 @@ const WINDOWS: Array<[string, AggregationWindow]> = [
 
 /** Builds the report from completed executions and the aggregator's windows. */
 export function buildReport(o: BuildReportOptions): AgentReport {
+  const steps = buildReportSteps(o);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * buildReport() in steps: each `yield` is a point where the caller may give the event loop a turn
+ * (the live page runs a few steps per slice, see live.ts). No step is longer than one aggregator
+ * query, one metric type's anomaly scan or sort, or one pass over the listed executions; the
+ * result is the same as buildReport()'s.
+ */
+export function* buildReportSteps(o: BuildReportOptions): Generator<void, AgentReport, void> {
   const list = o.executions;
   const aggregator = o.aggregator;
   const analyzer = o.analyzer ?? new PerformanceAnalyzer();
@@ -308,7 +346,12 @@ export function buildReport(o: BuildReportOptions): AgentReport {
   const thresholds = { ...DEFAULT_SLO_THRESHOLDS_MS, ...(o.sloThresholdsMs ?? {}) };
   const target = o.sloTargetPercent ?? DEFAULT_SLO_TARGET_PERCENT;
   const metrics = aggregator.exportMetrics(window);
+  // The export holds the newest maxExportedMetrics observations: past that the SLO counts come
+  // from the aggregator's sketches, which saw every observation of the window.
+  const truncated = aggregator.lastExportTruncated;
+  yield;
   const summary = aggregator.getPerformanceSummary();
+  yield;
   const withWaterfall = list.filter((r) => r.waterfall && r.waterfall.length > 0);
   const pool = withWaterfall.length ? withWaterfall : list;
   const slowest = pool.length ? pool.reduce((a, b) => (b.breakdown.totalMs > a.breakdown.totalMs ? b : a)) : undefined;
@@ -326,35 +369,60 @@ export function buildReport(o: BuildReportOptions): AgentReport {
     node: process.version,
     ...o.run,
   };
+  yield;
+  const breakdown = breakdownTotals(list);
+  yield;
+  const percentiles = percentileRows(aggregator, window);
+  yield;
+  const ttft = ttftDistribution(list, aggregator, window, thresholds[MetricType.TTFT] ?? DEFAULT_SLO_THRESHOLDS_MS.time_to_first_token);
+  yield;
+  const bottlenecks = bottleneckRows(aggregator);
+  yield;
+  const anomalies = yield* anomalySummary(metrics, analyzer, list);
+  yield;
+  const slo = sloRows(truncated ? aggregator : metrics, analyzer, thresholds, target, window);
+  yield;
+  const trendItems = yield* trendRows(metrics);
+  yield;
+  const recommendations = {
+    average: analyzer.analyzeAggregates(summary.currentMetrics)?.recommendations ?? [],
+    slowest: slowest ? analyzer.analyzeTimingBreakdown(slowest.breakdown).recommendations : [],
+  };
+  const resources = resourceSummary(o.resourceSamples ?? [], summary.resourceUtilization);
+  yield;
+  const throughputView = throughput(
+    list.map((r) => ({ startedAt: r.breakdown.startedAt, totalMs: r.breakdown.totalMs, failed: r.breakdown.outcome === 'error' })),
+    o.throughputBuckets ?? 60,
+  );
+  yield;
+  const executions = list.map((r) => executionSummary(r, Number.isFinite(t0) ? t0 : 0));
+  yield;
   const report: AgentReport = {
     schema: REPORT_SCHEMA,
     title: o.title ?? 'agent-timing report',
     generatedAt: new Date().toISOString(),
     run,
     endpoints: { ...(o.endpoints ?? {}) },
-    breakdown: breakdownTotals(list),
-    percentiles: percentileRows(aggregator, window),
-    ttft: ttftDistribution(list, aggregator, window, thresholds[MetricType.TTFT] ?? DEFAULT_SLO_THRESHOLDS_MS.time_to_first_token),
-    bottlenecks: bottleneckRows(aggregator),
-    anomalies: anomalySummary(metrics, analyzer, list),
-    slo: sloRows(metrics, analyzer, thresholds, target),
-    trends: { basis: `p95, first half of the observations vs second half (±10 % and ≥ ${TREND_MIN_CHANGE_MS} ms)`, items: trendRows(metrics), aggregator: { ...summary.trends } },
-    recommendations: {
-      average: analyzer.analyzeAggregates(summary.currentMetrics)?.recommendations ?? [],
-      slowest: slowest ? analyzer.analyzeTimingBreakdown(slowest.breakdown).recommendations : [],
-    },
-    resources: resourceSummary(o.resourceSamples ?? [], summary.resourceUtilization),
-    throughput: throughput(
-      list.map((r) => ({ startedAt: r.breakdown.startedAt, totalMs: r.breakdown.totalMs, failed: r.breakdown.outcome === 'error' })),
-      o.throughputBuckets ?? 60,
-    ),
-    executions: list.map((r) => executionSummary(r, Number.isFinite(t0) ? t0 : 0)),
+    breakdown,
+    percentiles,
+    ttft,
+    bottlenecks,
+    anomalies,
+    slo,
+    trends: { basis: `p95, first half of the observations vs second half (±10 % and ≥ ${TREND_MIN_CHANGE_MS} ms)`, items: trendItems, aggregator: { ...summary.trends } },
+    recommendations,
+    resources,
+    throughput: throughputView,
+    executions,
   };
   if (o.allWindows) {
-    report.windows = WINDOWS.map(([name, w]): WindowView => {
-      const m = aggregator.exportMetrics(w);
-      return { window: name, seconds: w, percentiles: percentileRows(aggregator, w), slo: sloRows(m, analyzer, thresholds, target) };
-    });
+    // Each window's SLOs from the aggregator's sketches: every observation of the window (an
+    // export would copy up to maxExportedMetrics observations per window, and miss the older ones).
+    report.windows = [];
+    for (const [name, w] of WINDOWS) {
+      report.windows.push({ window: name, seconds: w, percentiles: percentileRows(aggregator, w), slo: sloRows(aggregator, analyzer, thresholds, target, w) });
+      yield;
+    }
   }
   if (o.keptNote) report.keptNote = o.keptNote;
   if (slowest) report.slowest = executionDetail(slowest);

@@ -87,7 +87,12 @@ export function boundWaterfalls(report: AgentReport, waterfalls: Record<string, 
 
 /** One self-contained page: inline CSS, script and SVG drawn from the embedded data; no network. */
 export function renderHtmlReport(report: AgentReport, waterfalls: Record<string, WaterfallRow[]>, options: HtmlReportOptions = {}): string {
-  const data: PageData = {
+  return renderHtmlPage(report, scriptJson(pageData(report, waterfalls, options)));
+}
+
+/** What the page embeds (its script draws everything from it). */
+export function pageData(report: AgentReport, waterfalls: Record<string, WaterfallRow[]>, options: HtmlReportOptions = {}): PageData & { version?: number } {
+  const data: PageData & { version?: number } = {
     report,
     waterfalls: boundWaterfalls(report, waterfalls, options.maxWaterfalls ?? 120),
     categories: Object.fromEntries(Object.entries(CATEGORY_STYLE).map(([k, v]) => [k, { hex: v.hex, label: v.label }])),
@@ -95,7 +100,12 @@ export function renderHtmlReport(report: AgentReport, waterfalls: Record<string,
   };
   if (options.liveJson) data.liveJson = options.liveJson;
   if (options.pollMs) data.pollMs = options.pollMs;
-  const withVersion = options.version === undefined ? data : { ...data, version: options.version };
+  if (options.version !== undefined) data.version = options.version;
+  return data;
+}
+
+/** The page around its data, `dataJson` being scriptJson(pageData(…)) (the live route serializes it in slices). */
+export function renderHtmlPage(report: AgentReport, dataJson: string): string {
   const title = `${report.title} · ${report.run.requests} executions · ${report.run.startedAt.slice(0, 19).replace('T', ' ')}`;
   const sections = SECTIONS.map(
     ([id, heading, note]) =>
@@ -124,7 +134,7 @@ ${sections}
 </main>
 <div id="tooltip" role="tooltip"></div>
 <noscript><p class="note">This report draws its charts with JavaScript; the raw data is in the script tag "report-data".</p></noscript>
-<script id="report-data" type="application/json">${scriptJson(withVersion)}</script>
+<script id="report-data" type="application/json">${dataJson}</script>
 <script>${PAGE_SCRIPT}</script>
 </body>
 </html>

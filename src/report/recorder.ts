@@ -27,6 +27,13 @@ export interface ReportRecorderOptions {
   maxSpansPerTrace?: number;
 }
 
+/** What ReportRecorder.snapshot() returns. */
+export interface RecorderSnapshot {
+  executions: ReportExecution[];
+  waterfalls: Record<string, WaterfallRow[]>;
+  kept: number;
+}
+
 const FIELDS = BREAKDOWN_CATEGORIES.map((c) => CATEGORY_FIELD[c]);
 const STRIDE = 4 + FIELDS.length;
 
@@ -78,6 +85,7 @@ export class ReportRecorder implements SpanProcessor {
   private listedNext = 0;
   private completedCount = 0;
   private unsubscribe: (() => void) | undefined;
+  private readonly shutdownListeners: Array<() => void> = [];
   /** Changes whenever an execution is kept: the live page polls for it. */
   version = 0;
 
@@ -166,34 +174,54 @@ export class ReportRecorder implements SpanProcessor {
    * The listed executions (oldest first) and, for the kept ones, their waterfalls. Builds rows for
    * executions read for the first time.
    */
-  snapshot(): { executions: ReportExecution[]; waterfalls: Record<string, WaterfallRow[]>; kept: number } {
-    const byId = new Map<string, ReportExecution>();
-    const waterfalls: Record<string, WaterfallRow[]> = Object.create(null) as Record<string, WaterfallRow[]>;
+  snapshot(): RecorderSnapshot {
+    const steps = this.snapshotSteps();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /** snapshot() in steps: one kept execution's waterfall per step, then one pass over the list. */
+  *snapshotSteps(): Generator<void, RecorderSnapshot, void> {
     const keptList = [...this.slowest, ...this.recent.filter((k): k is Kept => k !== undefined)];
     for (const k of keptList) {
+      if (k.built) continue;
+      k.built = this.build(k);
+      yield;
+    }
+    const byId = new Map<string, ReportExecution>();
+    const waterfalls: Record<string, WaterfallRow[]> = Object.create(null) as Record<string, WaterfallRow[]>;
+    for (const k of keptList) {
+      // A kept execution is built above; one kept while this ran (between steps) is built here.
       const built = (k.built ??= this.build(k));
       byId.set(k.breakdown.executionId, built);
       if (built.waterfall && built.waterfall.length) waterfalls[k.breakdown.executionId] = built.waterfall;
     }
     const executions: ReportExecution[] = [];
+    // The ring as it is now (executions completing between the steps below do not move it).
+    const from = this.listedNext;
+    const ids = this.listedId.slice();
+    const nums = this.listedNum.slice();
+    const agents = this.listedAgent.slice();
     for (let i = 0; i < this.listCap; i++) {
-      const slot = (this.listedNext + i) % this.listCap;
-      const id = this.listedId[slot];
-      if (id !== undefined) executions.push(byId.get(id) ?? { breakdown: this.listedBreakdown(slot, id) });
+      const slot = (from + i) % this.listCap;
+      const id = ids[slot];
+      if (id !== undefined) executions.push(byId.get(id) ?? { breakdown: this.listedBreakdown(slot, id, nums, agents) });
+      if (i % 250 === 249) yield;
     }
     // A slow execution that has left the list is still shown.
     const listedIds = new Set(executions.map((e) => e.breakdown.executionId));
-    for (const k of this.slowest) if (!listedIds.has(k.breakdown.executionId)) executions.push(byId.get(k.breakdown.executionId)!);
+    for (const k of keptList) if (!listedIds.has(k.breakdown.executionId) && this.slowest.includes(k)) executions.push(byId.get(k.breakdown.executionId)!);
     executions.sort((a, b) => a.breakdown.startedAt - b.breakdown.startedAt);
     return { executions, waterfalls, kept: Object.keys(waterfalls).length };
   }
 
-  private listedBreakdown(slot: number, executionId: string): TimingBreakdownData {
-    const num = this.listedNum;
+  private listedBreakdown(slot: number, executionId: string, num: Float64Array, agents: readonly string[]): TimingBreakdownData {
     let at = slot * STRIDE;
     const b = {
       executionId,
-      agentName: this.listedAgent[slot],
+      agentName: agents[slot],
       startedAt: num[at++],
       totalMs: num[at++],
       phases: createPhaseDurations(),
@@ -220,7 +248,14 @@ export class ReportRecorder implements SpanProcessor {
     return Promise.resolve();
   }
 
+  /** Calls `fn` once when the recorder shuts down (with its tracer provider, at telemetry.shutdown()). */
+  onShutdown(fn: () => void): void {
+    this.shutdownListeners.push(fn);
+  }
+
   shutdown(): Promise<void> {
+    const listeners = this.shutdownListeners.splice(0);
+    for (const fn of listeners) fn();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.pending.clear();
