@@ -500,10 +500,10 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
     for (const timer of open) {
       const iv = timer.interval!;
       iv.end = end;
-      timer.durationMs = end - iv.start;
-      this.book.addTotal(timer, timer.durationMs);
+      const ms = end - iv.start;
+      this.book.addTotal(timer, ms);
       this.closedByComplete.push(timer.name);
-      if (timer.metricType !== undefined && !this.state.ended) this.addMetric(timer.metricType, timer.durationMs);
+      if (timer.metricType !== undefined && !this.state.ended) this.addMetric(timer.metricType, ms);
       endSpan(iv.span, { [ATTR_PHASE_CLOSED_BY_COMPLETE]: true });
       iv.span = undefined;
       iv.ctx = undefined;

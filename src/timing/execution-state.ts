@@ -3,6 +3,7 @@ import { reportDrop } from '../internal/diag';
 import { ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK } from '../otel/semconv';
 import { limits } from '../internal/limits';
 import type { PhaseCategory } from './categories';
+import type { Evictable } from './execution-registry';
 import { IntervalKind, type Interval } from './interval';
 
 /**
@@ -23,6 +24,11 @@ export class ExecutionState {
   /** Set when complete() ran or the execution was evicted; later writes are ignored. */
   ended = false;
   evicted = false;
+  /** @internal The execution registry's links: whether the execution is in its in-flight list,
+   *  and its neighbours there (older, newer). */
+  inFlight = false;
+  prevInFlight: Evictable | undefined = undefined;
+  nextInFlight: Evictable | undefined = undefined;
 
   constructor(
     readonly executionId: string,

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { EnhancedExecutionTimingCollector } from '../../src/timing/collector';
 import { executionRegistry } from '../../src/timing/execution-registry';
+import { limits, resetLimits } from '../../src/internal/limits';
 
 describe('executionRegistry', () => {
   it('tracks executions in flight: added when they start, removed when they end', () => {
@@ -12,6 +13,39 @@ describe('executionRegistry', () => {
     a.complete();
     b.discard();
     expect(executionRegistry.size).toBe(before);
+  });
+
+  it('evicts the oldest execution still in flight, whichever ended in between (first, middle or last)', () => {
+    executionRegistry.reset();
+    limits.maxExecutionsInFlight = 5;
+    try {
+      const c = Array.from({ length: 5 }, (_, i) => new EnhancedExecutionTimingCollector({ agentName: `a${i}` }));
+      c[0].complete();
+      c[2].complete();
+      c[4].discard();
+      expect(executionRegistry.size).toBe(2);
+      // Three more fill the registry (5); each further one evicts the oldest still open: c1, c3, then d0.
+      const d = Array.from({ length: 3 }, () => new EnhancedExecutionTimingCollector());
+      expect(executionRegistry.size).toBe(5);
+      expect(c[1].completed || c[3].completed).toBe(false);
+      new EnhancedExecutionTimingCollector();
+      expect([c[1].completed, c[3].completed, d[0].completed]).toEqual([true, false, false]);
+      new EnhancedExecutionTimingCollector();
+      expect([c[3].completed, d[0].completed]).toEqual([true, false]);
+      new EnhancedExecutionTimingCollector();
+      expect([d[0].completed, d[1].completed]).toEqual([true, false]);
+      expect(executionRegistry.size).toBe(5);
+      expect(executionRegistry.evictedByCount).toBe(3);
+      // An evicted or ended execution is off the list: completing it again changes nothing.
+      c[1].complete();
+      d[0].complete();
+      expect(executionRegistry.size).toBe(5);
+      executionRegistry.reset();
+      expect(executionRegistry.size).toBe(0);
+    } finally {
+      resetLimits();
+      executionRegistry.reset();
+    }
   });
 
   it('keeps the last small ended execution alive (the hidden-class anchor), and only that one', () => {
