@@ -458,8 +458,10 @@ export class EnhancedExecutionTimingCollector implements TimerOwner, Evictable {
    * any callback it is the innermost running startPhase() phase.
    */
   private parentFor(): Interval | undefined {
-    const scope = activeScope();
     const stack = this.phaseStack;
+    // No scope of this execution was ever entered: the AsyncLocalStorage lookup cannot find one.
+    if (!this.state.scoped) return stack.length ? stack[stack.length - 1] : undefined;
+    const scope = activeScope();
     if (!scope || scope.owner !== this) return stack.length ? stack[stack.length - 1] : undefined;
     const within = scope.interval;
     for (let k = stack.length - 1; k >= 0; k--) {

@@ -24,6 +24,9 @@ export class ExecutionState {
   /** Set when complete() ran or the execution was evicted; later writes are ignored. */
   ended = false;
   evicted = false;
+  /** @internal Set once code ran in a scope of this execution (runInScope): until then no async
+   *  context can hold one, and starting a phase skips the AsyncLocalStorage lookup. */
+  scoped = false;
   /** @internal The execution registry's links: whether the execution is in its in-flight list,
    *  and its neighbours there (older, newer). */
   inFlight = false;
