@@ -15,7 +15,7 @@ export interface Evictable {
 }
 
 /**
- * Only a small ended execution is kept as the hidden-class anchor: at most this many phases and
+ * A small ended execution is preferred as the hidden-class anchor: at most this many phases and
  * spans and this many custom metrics, so what stays referenced (its spans, metrics and their
  * metadata, its breakdown, its parent context) is typically tens of kilobytes and a few MB at worst
  * (every attribute and metadata value at its 1 024-character cap).
@@ -55,6 +55,7 @@ class ExecutionRegistry {
    * the next small execution ends, and released by reset() and by startAgentTelemetry's shutdown().
    */
   private anchor: Evictable | undefined;
+  private anchorIsSmall = false;
   evictedCount = 0;
   /** Of evictedCount, those evicted because maxExecutionsInFlight was reached. */
   evictedByCount = 0;
@@ -74,7 +75,16 @@ class ExecutionRegistry {
 
   remove(e: Evictable): void {
     if (this.unlink(e)) this.completedCount++;
-    if (e.state.intervals.length <= ANCHOR_MAX_INTERVALS && e.metrics.length <= ANCHOR_MAX_METRICS) this.anchor = e;
+    const small = e.state.intervals.length <= ANCHOR_MAX_INTERVALS && e.metrics.length <= ANCHOR_MAX_METRICS;
+    // A larger one is kept only while no small one has ended: a process whose executions all have
+    // more phases (or metrics) needs its hidden classes kept alive too — the bench's executions of 80
+    // and 8 000 phases, with a full GC before every round, ran deoptimized after each (V8
+    // --trace-deopt: ~80 "weak objects" deoptimizations in the disabled scenario). It holds at most
+    // limits.maxIntervalsPerExecution records and maxMetricsPerExecution metrics, once per process.
+    if (small || !this.anchorIsSmall) {
+      this.anchor = e;
+      this.anchorIsSmall = small;
+    }
     // The timer is not stopped here: a service running one execution at a time would clear and
     // re-arm it for every execution. The next sweep stops it when nothing is in flight (it is
     // unref()'d, so it never holds the process open).
@@ -185,12 +195,14 @@ class ExecutionRegistry {
   /** Lets the last ended execution be collected (see `anchor`). */
   releaseAnchor(): void {
     this.anchor = undefined;
+    this.anchorIsSmall = false;
   }
 
   /** For tests and shutdown: forget everything without evicting. */
   reset(): void {
     for (let e = this.head; e !== undefined; e = this.head) this.unlink(e);
     this.anchor = undefined;
+    this.anchorIsSmall = false;
     this.stopTimer();
     this.evictedCount = this.evictedByCount = this.startedCount = this.completedCount = 0;
     this.warned = this.warnedCount = false;

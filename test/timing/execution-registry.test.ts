@@ -48,7 +48,7 @@ describe('executionRegistry', () => {
     }
   });
 
-  it('keeps the last small ended execution alive (the hidden-class anchor), and only that one', () => {
+  it('keeps the last small ended execution alive (the hidden-class anchor), and only that one; a large one only until a small one ends', () => {
     // Reachability needs a real GC, so this runs in a child with --expose-gc. WeakRef targets stay
     // alive until the end of the current job, hence the awaits between the steps.
     const script = `
@@ -65,8 +65,11 @@ describe('executionRegistry', () => {
       };
       (async () => {
         const out = {};
+        const bigFirst = run(100); await settle();
+        out.largeKeptWhileNoSmall = bigFirst.deref() !== undefined;
         const first = run(5); await settle();
         out.lastKept = first.deref() !== undefined;
+        out.largeReleasedBySmall = bigFirst.deref() === undefined;
         const big = run(100); await settle();
         out.manyPhasesKept = big.deref() !== undefined;
         const chatty = run(5, 20); await settle();
@@ -81,7 +84,9 @@ describe('executionRegistry', () => {
       })();`;
     const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 30_000 });
     expect(JSON.parse(out)).toEqual({
+      largeKeptWhileNoSmall: true,
       lastKept: true,
+      largeReleasedBySmall: true,
       manyPhasesKept: false,
       manyMetricsKept: false,
       smallKeptOverThem: true,
