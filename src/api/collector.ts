@@ -376,8 +376,10 @@ export class EnhancedExecutionTimingCollector {
    * any callback it is the innermost running startPhase() phase.
    */
   private parentFor(): Interval | undefined {
-    const scope = activeScope();
     const stack = this.phaseStack;
+    // No scope of this execution was ever entered: the AsyncLocalStorage lookup cannot find one.
+    if (!this.state.scoped) return stack.length ? stack[stack.length - 1] : undefined;
+    const scope = activeScope();
     if (!scope || scope.owner !== this) return stack.length ? stack[stack.length - 1] : undefined;
     const within = scope.interval;
     for (let k = stack.length - 1; k >= 0; k--) {
@@ -408,10 +410,10 @@ export class EnhancedExecutionTimingCollector {
     for (const timer of open) {
       const iv = timer.interval!;
       iv.end = end;
-      timer.durationMs = end - iv.start;
-      this.book.addTotal(timer, timer.durationMs);
+      const ms = end - iv.start;
+      this.book.addTotal(timer, ms);
       this.closedByComplete.push(timer.name);
-      if (timer.metricType !== undefined && !this.state.ended) this.addMetric(timer.metricType, timer.durationMs);
+      if (timer.metricType !== undefined && !this.state.ended) this.addMetric(timer.metricType, ms);
       endSpan(iv.span, { [ATTR_PHASE_CLOSED_BY_COMPLETE]: true });
       iv.span = undefined;
       iv.ctx = undefined;

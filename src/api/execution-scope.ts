@@ -28,6 +28,7 @@ export function activeScope(): ExecutionScope | undefined {
 
 /** Runs fn with `scope` active in both our storage and the OTel context `otelContext`. */
 export function runInScope<T>(scope: ExecutionScope, otelContext: Context, fn: () => T): T {
+  scope.state.scoped = true;
   return storage.run(scope, () => context.with(otelContext.setValue(EXECUTION_SCOPE_KEY, scope), fn));
 }
 

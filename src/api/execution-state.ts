@@ -4,6 +4,7 @@ import { ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK } from '../spans/semconv';
 import { limits } from '../internal/limits';
 import type { PhaseCategory } from '../breakdown/categories';
 import { IntervalKind, type Interval } from '../breakdown/interval';
+import type { Evictable } from './execution-registry';
 
 /**
  * Everything recorded about one execution, on the monotonic clock. Both writers append here: the
@@ -23,6 +24,14 @@ export class ExecutionState {
   /** Set when complete() ran or the execution was evicted; later writes are ignored. */
   ended = false;
   evicted = false;
+  /** @internal Set once code ran in a scope of this execution (runInScope): until then no async
+   *  context can hold one, and starting a phase skips the AsyncLocalStorage lookup. */
+  scoped = false;
+  /** @internal The execution registry's links: whether the execution is in its in-flight list,
+   *  and its neighbours there (older, newer). */
+  inFlight = false;
+  prevInFlight: Evictable | undefined = undefined;
+  nextInFlight: Evictable | undefined = undefined;
 
   constructor(
     readonly executionId: string,
