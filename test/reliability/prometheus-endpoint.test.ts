@@ -5,6 +5,7 @@
  * (metricsEndpoint resolves with the error) and the agent keeps running; the default bind
  * address is loopback, and prometheus.host / OTEL_EXPORTER_PROMETHEUS_HOST = 0.0.0.0 exposes it.
  */
+import { get } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { diag } from '@opentelemetry/api';
@@ -47,6 +48,24 @@ function nonLoopbackIPv4(): string | undefined {
   return undefined;
 }
 
+/**
+ * One GET on a connection of its own, closed after the answer, as each Prometheus scrape of a target
+ * opens one. Not fetch(): its pool keeps the first batch's sockets alive, and on a loaded machine the
+ * second batch can start past the endpoint's keep-alive timeout, so a request written on a socket the
+ * server is closing failed with ECONNRESET (the client's race, seen with two busy loops on two cores).
+ */
+function getOnNewConnection(url: string): Promise<{ status: number; type: string | undefined; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], text: Buffer.concat(chunks).toString('utf8') }));
+      res.once('error', reject);
+    });
+    req.once('error', reject);
+  });
+}
+
 describe('50 concurrent scrapes while executions run', () => {
   it('all succeed with consistent output, and the final scrape counts every execution', async () => {
     const telemetry = startAgentTelemetry({ prometheus: { host: '127.0.0.1', port: 0 }, otlp: false, aggregator: false, instrumentations: [] });
@@ -66,10 +85,9 @@ describe('50 concurrent scrapes while executions run', () => {
       })();
       await new Promise((r) => setTimeout(r, 10)); // let executions get going
       const scrape = async () => {
-        const res = await fetch(url!);
-        const text = await res.text();
+        const res = await getOnNewConnection(url!);
         firstAnswered();
-        return { status: res.status, type: res.headers.get('content-type'), text };
+        return res;
       };
       const during = await Promise.all(Array.from({ length: 50 }, scrape));
       await producer;
