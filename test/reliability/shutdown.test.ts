@@ -98,7 +98,11 @@ describe('the process exits by itself', () => {
     for (const run of [withShutdown, without]) {
       expect(run.result.scrapeStatus).toBe(200);
       expect(run.result.scrapedExecutions).toBe(true);
-      expect(run.lingerMs).toBeLessThan(2_000);
+      // Nothing of ours keeps it alive (only its stdio pipes are left), and it exits before the 5 s
+      // keep-alive of the scrape connection could have held it; 2 255 ms was seen beside two busy
+      // loops at load average 17 with nothing left but the pipes (issue 13), so the margin is 4.5 s.
+      expect(run.result.activeResources.filter((r) => r !== 'PipeWrap' && r !== 'TTYWrap')).toEqual([]);
+      expect(run.lingerMs).toBeLessThan(4_500);
     }
     // shutdown() flushed the 50 executions (the export delay was 60 s).
     expect(roots('exit_agent').length).toBeGreaterThanOrEqual(50);
