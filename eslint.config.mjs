@@ -2,6 +2,28 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { layersConfig } from './eslint.layers.mjs';
 
+/**
+ * The demo is its own package (examples/demo/package.json): it imports the SDK by its name, as a
+ * user's project does, never the sources by path (test/lint/demo-imports.test.ts).
+ */
+export const demoImportsConfig = {
+  files: ['examples/demo/**/*.ts'],
+  languageOptions: { parser: tseslint.parser },
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: '^(\\.\\.?/)+(.+/)?src(/.*)?$',
+            message: "The demo imports the SDK as 'agent-timing' (its package name), not from the repository's src/.",
+          },
+        ],
+      },
+    ],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'collector-config/**', '**/*.js', '**/*.mjs', '.prof/**'] },
   js.configs.recommended,
@@ -20,4 +42,5 @@ export default tseslint.config(
     },
   },
   layersConfig,
+  demoImportsConfig,
 );

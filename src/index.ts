@@ -155,3 +155,5 @@ export type {
 export { getAgentTimingHealth } from './health';
 export type { AgentTimingHealth } from './health';
 export { VERSION } from './version';
+// Duration formats of the report ("1,274 ms", "25.4 s"), for output that matches it
+export { ms as formatMs, seconds as formatSeconds } from './report/format';

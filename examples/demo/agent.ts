@@ -7,7 +7,7 @@ import {
   phase,
   type EnhancedExecutionTimingCollector,
   type ExecutionContext,
-} from '../../src';
+} from 'agent-timing';
 import type { QueryName } from './database';
 import type { ConcurrencyLimiter } from './limiter';
 import { streamCompletion, type CompletionPlan } from './llm-simulator';

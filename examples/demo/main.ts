@@ -1,17 +1,18 @@
 // `npm run demo`: a realistic agent workload, measured by agent-timing, and the report.
-// Inside this repository the SDK is imported from ../../src; in your project: from 'agent-timing'.
+// The SDK is imported by its package name, as in your project (docs/demo.md: how it resolves here).
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AGENT_NAME } from './agent';
 import { createProgress, type Progress } from './progress';
 import { buildDemoReport, type Endpoints } from './report/model';
-import { colorEnabled, colors, seconds } from './report/style';
 import { HELP, parseOptions, UsageError, type DemoOptions } from './options';
 import { portIsFree, probeOtlp, scrapeMetrics, type ScrapeResult } from './endpoint';
 import { planRun } from './scenario';
 import {
   AggregationWindow,
   ansiColors,
+  colorEnabled,
+  formatSeconds,
   getGlobalAggregator,
   MetricType,
   PerformanceAnalyzer,
@@ -21,7 +22,7 @@ import {
   startResourceSampler,
   type AgentTelemetry,
   type ResourceSample,
-} from '../../src';
+} from 'agent-timing';
 import { startServices, type Services } from './services';
 import { WaterfallRecorder } from './waterfall';
 import { runWorkload } from './workload';
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
   const jsonToStdout = opts.json === '-';
   const reportStream = jsonToStdout ? process.stderr : process.stdout;
   const status = process.stderr;
-  const c = colors(colorEnabled(status));
+  const c = ansiColors(colorEnabled(status));
   const startedAt = new Date();
   const t0 = performance.now();
 
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
     }
     status.write(`  ${c.dim('starting')}   Postgres (PGlite, in WebAssembly), HTTP upstream, WebSocket hub…`);
     services = await startServices();
-    status.write(` ${c.green('ready')} ${c.dim(`in ${seconds(performance.now() - t0)}`)}\n`);
+    status.write(` ${c.green('ready')} ${c.dim(`in ${formatSeconds(performance.now() - t0)}`)}\n`);
     const startupMs = performance.now() - t0;
 
     const aggregator = getGlobalAggregator();

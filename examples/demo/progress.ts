@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import { colors, ms, seconds } from './report/style';
+import { ansiColors, formatMs, formatSeconds } from 'agent-timing';
 import type { WorkloadProgress } from './workload';
 
 /** Live figures shown while the run goes: p95s from the SDK's aggregator over the last minute. */
@@ -18,7 +18,7 @@ export interface Progress {
  * line every ~10 % or 5 s, so logs stay readable.
  */
 export function createProgress(total: number, stream: NodeJS.WriteStream, color: boolean): Progress {
-  const c = colors(color);
+  const c = ansiColors(color);
   const started = performance.now();
   if (stream.isTTY) {
     const bar = new SingleBar({
@@ -34,7 +34,7 @@ export function createProgress(total: number, stream: NodeJS.WriteStream, color:
     bar.start(total, 0, { live: 'starting', p95: '–', ttft: '–' });
     return {
       update(p, s) {
-        bar.update(p.done, { live: `${p.inFlight} running, ${p.queued} queued`, p95: ms(s.p95TotalMs), ttft: ms(s.p95TtftMs) });
+        bar.update(p.done, { live: `${p.inFlight} running, ${p.queued} queued`, p95: formatMs(s.p95TotalMs), ttft: formatMs(s.p95TtftMs) });
       },
       stop: () => bar.stop(),
     };
@@ -48,7 +48,7 @@ export function createProgress(total: number, stream: NodeJS.WriteStream, color:
       if (p.done !== total && p.done - lastDone < step && now - lastAt < 5000) return;
       lastAt = now;
       lastDone = p.done;
-      stream.write(`  ${p.done}/${total} requests · ${seconds(now - started)} · p95 ${ms(s.p95TotalMs)} · TTFT p95 ${ms(s.p95TtftMs)}\n`);
+      stream.write(`  ${p.done}/${total} requests · ${formatSeconds(now - started)} · p95 ${formatMs(s.p95TotalMs)} · TTFT p95 ${formatMs(s.p95TtftMs)}\n`);
     },
     stop() {},
   };

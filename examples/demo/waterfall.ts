@@ -1,5 +1,5 @@
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ATTR_EXECUTION_ID, waterfallFromSpans, type CriticalPathEntry, type WaterfallRow } from '../../src';
+import { ATTR_EXECUTION_ID, waterfallFromSpans, type CriticalPathEntry, type WaterfallRow } from 'agent-timing';
 
 export type { WaterfallRow };
 

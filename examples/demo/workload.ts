@@ -1,7 +1,7 @@
 import { SupportSupervisor } from './agent';
 import { ConcurrencyLimiter } from './limiter';
 import type { RequestPlan } from './scenario';
-import type { CriticalPathEntry, TimingBreakdownData } from '../../src';
+import type { CriticalPathEntry, TimingBreakdownData } from 'agent-timing';
 import type { Services } from './services';
 import type { WaterfallRecorder, WaterfallRow } from './waterfall';
 

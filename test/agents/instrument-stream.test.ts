@@ -61,7 +61,10 @@ describe('instrumentStream over an AsyncIterable', () => {
     expect(b.phases.llm_processing).toBeGreaterThanOrEqual(40);
     expect(b.llmProcessingMs).toBeGreaterThanOrEqual(40);
     expect(b.ttftMs).toBeGreaterThanOrEqual(13);
-    expect(b.ttftMs!).toBeLessThan(b.phases.llm_processing);
+    // At the first chunk, not the end: two more chunks followed, each after a sleep of at least 15 ms.
+    // (Not `< phases.llm_processing`: TTFT counts from the execution's start, and under load the
+    // time before the stream starts can exceed the two later gaps: 140.6 vs 138.4 ms was seen.)
+    expect(b.ttftMs!).toBeLessThanOrEqual(b.totalMs - 2 * 15 + 1e-6);
     const span = streamSpan();
     expect(span.attributes[ATTR_STREAM_OUTCOME]).toBe('completed');
     expect(span.attributes[ATTR_STREAM_CHUNKS]).toBe(3);

@@ -30,11 +30,14 @@ import { categorySum, sleep } from '../support/time';
 const recorder = spanRecorder();
 let unregister: () => void;
 let server: Awaited<ReturnType<typeof startLoopbackServer>>;
+/** The loopback server answers the tool's fetch after 150 ms. */
+const FETCH_DELAY_MS = 150;
+const FETCH_FLOOR_MS = FETCH_DELAY_MS - 5;
 
 beforeAll(async () => {
   recorder.provider.register();
   unregister = registerInstrumentations({ tracerProvider: recorder.provider, instrumentations: [new UndiciInstrumentation()] });
-  server = await startLoopbackServer(undefined, 150);
+  server = await startLoopbackServer(undefined, FETCH_DELAY_MS);
   // Node loads its fetch implementation on the first call (~100-300 ms, before any span starts):
   // not part of what the tests measure.
   await (await fetch(`${server.url}/warm-up`)).text();
@@ -158,7 +161,11 @@ function near(actual: number, expected: number, of = expected): void {
 }
 
 function checkBreakdown(b: TimingBreakdown, startedAt: number): void {
-  near(b.externalApiMs, truth.fetchMs);
+  // The fetch span lies inside the truth measured around it, and lasts at least the server's 150 ms
+  // delay (a timer counted from libuv's cached loop clock: 5 ms allowed). Not near() the truth: that
+  // also holds the wait for a CPU after the response (47.9 ms apart at load average 25, issue 13).
+  expect(b.externalApiMs).toBeGreaterThanOrEqual(FETCH_FLOOR_MS);
+  expect(b.externalApiMs).toBeLessThanOrEqual(truth.fetchMs + 1);
   // The tool's own time and its fetch split one call at the fetch span's end; the tool's code sees
   // the response only when the (busy) event loop gets to it, so the split is judged against the call.
   near(b.toolExecutionMs, truth.toolOwnMs, truth.toolOwnMs + truth.fetchMs);

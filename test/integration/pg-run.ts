@@ -50,3 +50,17 @@ export function expectNear(actual: number, expected: number): void {
     throw new Error(`expected ${actual.toFixed(1)} ms within ${tolerance.toFixed(1)} ms of ${expected.toFixed(1)} ms`);
   }
 }
+
+/**
+ * A span-timed duration checked between two measured bounds rather than near the caller's truth:
+ * at least `floorMs`, which the other side guarantees (pg_sleep, the server's delay), and at most
+ * the truth measured around the call, which contains the span (+1 ms for the two clocks' rounding).
+ * The truth also holds the time the caller waited for a CPU after the call had ended: 170 ms of
+ * truth for a 135 ms fetch span with two busy loops on two cores, past expectNear's 25 ms. Here the
+ * margin is that measured wait itself. Missing or double-counted time still fails.
+ */
+export function expectBetween(actual: number, floorMs: number, truthMs: number): void {
+  if (actual < floorMs || actual > truthMs + 1) {
+    throw new Error(`expected ${actual.toFixed(1)} ms between ${floorMs} ms (guaranteed) and ${truthMs.toFixed(1)} ms (measured around the call)`);
+  }
+}

@@ -101,7 +101,11 @@ describe('per-operation histograms', () => {
     );
     expect(point.value.count).toBe(12);
     expect((100 * good) / point.value.count).toBeCloseTo(inProcess.database_query, 9);
-    expect(inProcess.database_query).toBeCloseTo(75, 9);
+    // Three of the twelve (the 120 ms queries) are always over the objective; the 2 ms ones are within
+    // it unless the machine delays them past 100 ms (seen beside two busy loops at load average 25),
+    // so the share is counted from the durations measure() returned.
+    expect(inProcess.database_query).toBeLessThanOrEqual(75);
+    expect(inProcess.database_query).toBeCloseTo((100 * values.filter((v) => v <= 100).length) / values.length, 9);
   });
 });
 

@@ -54,7 +54,9 @@ const MAX_LINGER_MS = 3_000;
 const runs = new Map<string, ChildRun<BackendsDownResult>>();
 
 beforeAll(async () => {
-  const results = await inPool(MODES, 4, (mode) => runFixture<BackendsDownResult>('backends-down.ts', [mode], { timeoutMs: 60_000 }));
+  // Hang guards only: beside two busy loops at load average 17-25 on two cores a fixture had not
+  // printed anything after 60 s (issue 13).
+  const results = await inPool(MODES, 4, (mode) => runFixture<BackendsDownResult>('backends-down.ts', [mode], { timeoutMs: 240_000 }));
   MODES.forEach((mode, i) => runs.set(mode, results[i]));
   const table = results.map(({ result: r, lingerMs }) => ({
     mode: r.mode,
@@ -67,7 +69,7 @@ beforeAll(async () => {
     diagErrors: r.diagErrors,
   }));
   console.log(`backends down:\n${JSON.stringify(table, null, 1)}`);
-}, 120_000);
+}, 500_000);
 
 describe.each(MODES)('OTLP backend %s', (mode) => {
   const r = (): BackendsDownResult => runs.get(mode)!.result;

@@ -7,8 +7,11 @@
  * Event-loop delay is asserted against a generous bound: 400 ms, where the serializer before this
  * change blocked 650–1 100 ms on a quiet machine (and 3–4 s at the load below). Measured here with
  * eight test suites sharing the 2-core VM (load average ~19): 57–220 ms, most of it the process
- * waiting for a core, not our code. The figures are printed and docs/metrics-endpoint.md records
- * them; the slicing itself is asserted on counts (yields), which load cannot change.
+ * waiting for a core, not our code; beside two busy loops at load average 25, 624–1 498 ms (issue
+ * 13). So the bound is asserted on the CPU time the process used between two ticks of a 5 ms probe:
+ * a stall our code causes is spent on the CPU, waiting for a core is not. The wall-clock delay is
+ * still printed (docs/metrics-endpoint.md records it); the slicing itself is asserted on counts
+ * (yields), which load cannot change.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
@@ -20,14 +23,26 @@ const AGENTS = 100;
 const SERIES = AGENTS * 22; // 2 200
 const DELAY_BOUND_MS = 400;
 
-/** Runs `during` while sampling event-loop delay; resolves with its result and the worst delay (ms). */
-async function withLoopDelay<T>(during: () => Promise<T>): Promise<{ result: T; maxDelayMs: number }> {
+/**
+ * Runs `during` while sampling event-loop delay; resolves with its result, the worst delay on the
+ * wall clock, and the worst stall in CPU time: the most CPU the process used between two ticks of a
+ * 5 ms interval (what the loop was busy with; time spent waiting for a core uses none).
+ */
+async function withLoopDelay<T>(during: () => Promise<T>): Promise<{ result: T; maxDelayMs: number; maxBusyMs: number }> {
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
+  let last = process.cpuUsage();
+  let maxBusyMs = 0;
+  const probe = setInterval(() => {
+    const used = process.cpuUsage(last);
+    last = process.cpuUsage();
+    maxBusyMs = Math.max(maxBusyMs, (used.user + used.system) / 1000);
+  }, 5);
   try {
     const result = await during();
-    return { result, maxDelayMs: h.max / 1e6 };
+    return { result, maxDelayMs: h.max / 1e6, maxBusyMs };
   } finally {
+    clearInterval(probe);
     h.disable();
   }
 }
@@ -48,7 +63,7 @@ describe('one scrape at 2 200 series', () => {
   it('answers the whole text while yielding to the event loop between slices', async () => {
     await scrape(server.url); // warm: the label cache is filled by the first scrape
     const before = server.endpoint.stats();
-    const { result, maxDelayMs } = await withLoopDelay(() => streamScrape(server.url, true));
+    const { result, maxDelayMs, maxBusyMs } = await withLoopDelay(() => streamScrape(server.url, true));
     const after = server.endpoint.stats();
     expect(result.status).toBe(200);
     const text = result.body!.toString('utf8');
@@ -58,8 +73,8 @@ describe('one scrape at 2 200 series', () => {
     expect(text.split('\n').length).toBeGreaterThan(45_000);
     // ~9 MB in slices of at most 256 KB: dozens of yields, never one long block.
     expect(after.yields - before.yields).toBeGreaterThanOrEqual(Math.floor(Buffer.byteLength(text) / (256 * 1024)));
-    expect(maxDelayMs).toBeLessThan(DELAY_BOUND_MS);
-    console.log(`scrape: ${SERIES} series, ${(Buffer.byteLength(text) / 1e6).toFixed(1)} MB, ${after.yields - before.yields} slices, event loop max delay ${maxDelayMs.toFixed(1)} ms`);
+    expect(maxBusyMs).toBeLessThan(DELAY_BOUND_MS);
+    console.log(`scrape: ${SERIES} series, ${(Buffer.byteLength(text) / 1e6).toFixed(1)} MB, ${after.yields - before.yields} slices, event loop max delay ${maxDelayMs.toFixed(1)} ms (${maxBusyMs.toFixed(1)} ms of CPU)`);
   });
 });
 
@@ -166,7 +181,7 @@ describe('20 concurrent scrapes', () => {
         return collect(o);
       };
       const before = server.endpoint.stats();
-      const { result: bodies, maxDelayMs } = await withLoopDelay(async () => {
+      const { result: bodies, maxDelayMs, maxBusyMs } = await withLoopDelay(async () => {
         // Two clients hash what they get (to compare bodies), the others only count bytes: the
         // clients share this process, and the delay measured should be the server's.
         const all = Promise.all(Array.from({ length: 20 }, (_, i) => streamScrape(server.url, false, i < 2)));
@@ -178,8 +193,8 @@ describe('20 concurrent scrapes', () => {
       expect(bodies[1]).toEqual(bodies[0]);
       for (const b of bodies) expect({ status: b.status, bytes: b.bytes }).toEqual({ status: 200, bytes: bodies[0].bytes });
       expect(bodies[0].bytes).toBeGreaterThan(5e6);
-      expect(maxDelayMs).toBeLessThan(DELAY_BOUND_MS);
-      console.log(`scrape: 20 concurrent scrapes, 1 collection, event loop max delay ${maxDelayMs.toFixed(1)} ms`);
+      expect(maxBusyMs).toBeLessThan(DELAY_BOUND_MS);
+      console.log(`scrape: 20 concurrent scrapes, 1 collection, event loop max delay ${maxDelayMs.toFixed(1)} ms (${maxBusyMs.toFixed(1)} ms of CPU)`);
     } finally {
       await server.close();
     }
@@ -195,7 +210,7 @@ describe('slow readers', () => {
       await new Promise((r) => setTimeout(r, 1200)); // past shareMillis: that body is no longer held
       const base = memoryAfterGcMb();
       const before = server.endpoint.stats();
-      const { maxDelayMs } = await withLoopDelay(async () => {
+      const { maxDelayMs, maxBusyMs } = await withLoopDelay(async () => {
         // Ten clients that send GET and never read, one after another.
         for (let i = 0; i < 10; i++) {
           const s = await rawClient(server.url, getRequest(server.url));
@@ -219,8 +234,8 @@ describe('slow readers', () => {
       expect(closed.every(Boolean)).toBe(true);
       const released = memoryAfterGcMb() - base;
       expect(released).toBeLessThan(10);
-      expect(maxDelayMs).toBeLessThan(DELAY_BOUND_MS);
-      console.log(`scrape: 10 stalled readers held ${held.toFixed(1)} MB (heap + Buffers after GC), ${released.toFixed(1)} MB after they were dropped; event loop max delay ${maxDelayMs.toFixed(1)} ms`);
+      expect(maxBusyMs).toBeLessThan(DELAY_BOUND_MS);
+      console.log(`scrape: 10 stalled readers held ${held.toFixed(1)} MB (heap + Buffers after GC), ${released.toFixed(1)} MB after they were dropped; event loop max delay ${maxDelayMs.toFixed(1)} ms (${maxBusyMs.toFixed(1)} ms of CPU)`);
     } finally {
       for (const s of sockets) s.destroy();
       await server.close();

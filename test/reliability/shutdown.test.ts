@@ -86,7 +86,9 @@ interface ExitResult {
 describe('the process exits by itself', () => {
   it('after shutdown(), and without it, with an open keep-alive scrape connection and an execution in flight', async () => {
     const [withShutdown, without] = await inPool(['shutdown', 'no-shutdown'], 2, (variant) =>
-      runFixture<ExitResult>('shutdown-exit.ts', [variant, receiver.url], { timeoutMs: 30_000, nodeFlags: [] }),
+      // The deadline is a hang guard: at load average 25 beside two busy loops, 30 s passed before the
+      // child had even printed (tsx compiling it; issue 13).
+      runFixture<ExitResult>('shutdown-exit.ts', [variant, receiver.url], { timeoutMs: 150_000, nodeFlags: [] }),
     );
     console.log(
       `exit: after shutdown() (${withShutdown.result.shutdownMs?.toFixed(0)} ms) the child exited ${withShutdown.lingerMs.toFixed(0)} ms ` +
@@ -96,9 +98,13 @@ describe('the process exits by itself', () => {
     for (const run of [withShutdown, without]) {
       expect(run.result.scrapeStatus).toBe(200);
       expect(run.result.scrapedExecutions).toBe(true);
-      expect(run.lingerMs).toBeLessThan(2_000);
+      // Nothing of ours keeps it alive (only its stdio pipes are left), and it exits before the 5 s
+      // keep-alive of the scrape connection could have held it; 2 255 ms was seen beside two busy
+      // loops at load average 17 with nothing left but the pipes (issue 13), so the margin is 4.5 s.
+      expect(run.result.activeResources.filter((r) => r !== 'PipeWrap' && r !== 'TTYWrap')).toEqual([]);
+      expect(run.lingerMs).toBeLessThan(4_500);
     }
     // shutdown() flushed the 50 executions (the export delay was 60 s).
     expect(roots('exit_agent').length).toBeGreaterThanOrEqual(50);
-  }, 60_000);
+  }, 320_000);
 });

@@ -11,11 +11,15 @@ function setUp(recorder: ReportRecorder): { provider: BasicTracerProvider; trace
   return { provider, tracer: provider.getTracer('agent-timing') };
 }
 
+/** Each execution's measured total, by id: what the recorder ranks the slowest by. */
+const totals = new Map<string, number>();
+
 async function run(tracer: ReturnType<BasicTracerProvider['getTracer']>, name: string, ms: number): Promise<string> {
   const c = new EnhancedExecutionTimingCollector({ agentName: name, tracer });
   await c.measure('llm', MetricType.LLM_PROCESSING, () => sleep(ms));
   await c.measure('db', MetricType.DATABASE_QUERY, () => sleep(1));
   c.complete();
+  totals.set(c.executionId, c.getBreakdown().totalMs);
   return c.executionId;
 }
 
@@ -34,14 +38,18 @@ describe('ReportRecorder', () => {
     const durations = [300, 1, 1, 250, 1, 1, 1, 1]; // gaps wide enough for a loaded machine
     for (const ms of durations) ids.push(await run(tracer, 'bot', ms));
     const snap = recorder.snapshot();
-    // Listed: the latest six, plus the slowest (index 0) that has left the list.
-    expect(snap.executions.map((e) => e.breakdown.executionId).sort()).toEqual([ids[0], ...ids.slice(2)].sort());
-    expect(Object.keys(snap.waterfalls).sort()).toEqual([ids[0], ids[3], ids[5], ids[6], ids[7]].sort());
-    const rows = snap.waterfalls[ids[0]];
+    // The two slowest by measured total: ids[0] and ids[3], unless the machine delayed a 1 ms run past
+    // 250 ms (seen beside two busy loops at load average 25).
+    const slowest = [...ids].sort((a, b) => totals.get(b)! - totals.get(a)!).slice(0, 2);
+    // Listed: the latest six, plus the slowest that have left the list.
+    expect(snap.executions.map((e) => e.breakdown.executionId).sort()).toEqual([...new Set([...slowest, ...ids.slice(2)])].sort());
+    // With spans: the three most recent and the two slowest.
+    expect(Object.keys(snap.waterfalls).sort()).toEqual([...new Set([...slowest, ids[5], ids[6], ids[7]])].sort());
+    const rows = snap.waterfalls[slowest[0]];
     expect(rows.map((r) => r.name)).toEqual(['invoke_agent bot', 'llm', 'db']);
     expect(rows[1].category).toBe('llm_processing');
     // The critical path computed from the spans tiles the execution.
-    const e0 = snap.executions.find((e) => e.breakdown.executionId === ids[0])!;
+    const e0 = snap.executions.find((e) => e.breakdown.executionId === slowest[0])!;
     const cp = e0.criticalPath!.reduce((a, s) => a + s.durationMs, 0);
     expect(cp).toBeCloseTo(rows[0].endMs - rows[0].startMs, 6);
     expect(rows[1].critical?.length).toBe(1);

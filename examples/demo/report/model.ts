@@ -6,7 +6,7 @@ import {
   type PerformanceAnalyzer,
   type ReportExecution,
   type ResourceSample,
-} from '../../../src';
+} from 'agent-timing';
 import type { ExecutionRecord } from '../workload';
 
 export type Endpoints = AgentReport['endpoints'];
