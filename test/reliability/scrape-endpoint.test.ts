@@ -16,7 +16,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
 import { EnhancedExecutionTimingCollector, startAgentTelemetry } from '../../src';
-import { closedWithin, getRequest, memoryAfterGcMb, rawClient, startProducerScrapeServer, startScrapeServer, streamScrape, waitFor, type ScrapeServer } from './support/scrape-server';
+import { closedWithin, getRequest, holdCollections, memoryAfterGcMb, rawClient, startProducerScrapeServer, startScrapeServer, streamScrape, waitFor, type ScrapeServer } from './support/scrape-server';
 import { histogramCount, histogramProblems, parsePrometheus } from './support/prometheus-text';
 
 const AGENTS = 100;
@@ -109,13 +109,7 @@ describe('agent-timing’s own histograms at ~2 200 series (dense buckets), from
     try {
       const first = parsePrometheus((await streamScrape(server.url, true)).body!.toString('utf8'));
       const seriesPerBody = first.filter((s) => s.name.endsWith('_count')).length;
-      const collect = server.reader.collect.bind(server.reader);
-      let release: () => void = () => undefined;
-      const gate = new Promise<void>((r) => (release = r));
-      server.reader.collect = async (o) => {
-        await gate;
-        return collect(o);
-      };
+      const release = holdCollections(server.reader);
       const before = server.endpoint.stats();
       const all = Promise.all(Array.from({ length: 20 }, (_, i) => streamScrape(server.url, false, i < 2)));
       expect(await waitFor(() => server.endpoint.stats().scrapes - before.scrapes === 20, 20_000)).toBe(true);
@@ -173,13 +167,7 @@ describe('20 concurrent scrapes', () => {
     try {
       await scrape(server.url);
       // Hold the collection until all 20 requests have arrived, so they surely overlap it.
-      const collect = server.reader.collect.bind(server.reader);
-      let release: () => void = () => undefined;
-      const gate = new Promise<void>((r) => (release = r));
-      server.reader.collect = async (o) => {
-        await gate;
-        return collect(o);
-      };
+      const release = holdCollections(server.reader);
       const before = server.endpoint.stats();
       const { result: bodies, maxDelayMs, maxBusyMs } = await withLoopDelay(async () => {
         // Two clients hash what they get (to compare bodies), the others only count bytes: the

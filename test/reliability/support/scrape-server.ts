@@ -51,7 +51,12 @@ export async function startScrapeServer(agents: number, overrides: Partial<Metri
       }
     }
   }
-  const endpoint = serveMetrics(reader, { ...METRICS_ENDPOINT_DEFAULTS, host: '127.0.0.1', port: 0, ...overrides });
+  return listen(reader, provider, overrides);
+}
+
+/** Serves `reader` (and agent-timing's histograms, when given) on a free loopback port. */
+async function listen(reader: Reader, provider: MeterProvider, overrides: Partial<MetricsEndpointConfig>, producer?: ExecutionHistogramProducer): Promise<ScrapeServer> {
+  const endpoint = serveMetrics(reader, { ...METRICS_ENDPOINT_DEFAULTS, host: '127.0.0.1', port: 0, ...overrides }, producer);
   const { url, error } = await endpoint.ready;
   if (!url) throw error ?? new Error('endpoint did not listen');
   return {
@@ -63,6 +68,18 @@ export async function startScrapeServer(agents: number, overrides: Partial<Metri
       await provider.shutdown();
     },
   };
+}
+
+/** Holds every collection of `reader` until the returned function is called (so scrapes surely overlap one). */
+export function holdCollections(reader: MetricReader): () => void {
+  const collect = reader.collect.bind(reader);
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((r) => (release = r));
+  reader.collect = async (o) => {
+    await gate;
+    return collect(o);
+  };
+  return () => release();
 }
 
 /**
@@ -85,19 +102,7 @@ export async function startProducerScrapeServer(agents: number, overrides: Parti
       producer.recordExecution(b, outcome);
     }
   }
-  const endpoint = serveMetrics(reader, { ...METRICS_ENDPOINT_DEFAULTS, host: '127.0.0.1', port: 0, ...overrides }, producer);
-  const { url, error } = await endpoint.ready;
-  if (!url) throw error ?? new Error('endpoint did not listen');
-  return {
-    endpoint,
-    url,
-    reader,
-    producer,
-    close: async () => {
-      await endpoint.close();
-      await provider.shutdown();
-    },
-  };
+  return { ...(await listen(reader, provider, overrides, producer)), producer };
 }
 
 /** A raw TCP client: sends `request` and then does with the socket whatever the test wants. */
