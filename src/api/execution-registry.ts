@@ -24,27 +24,67 @@ const ANCHOR_MAX_INTERVALS = 64;
 const ANCHOR_MAX_METRICS = 16;
 
 /**
- * The executions in flight in this process, oldest first. It exists for one reason: an execution
- * that is never completed must not hold memory (or spans) forever. Sweeps run lazily when new
- * executions start and on an unref()'d timer, evicting every execution older than
- * limits.abandonAfterMs, with one diag warning and a counter; and at most
- * limits.maxExecutionsInFlight are held (the oldest is evicted to admit a new one), so a burst
- * of abandoned executions is bounded by count before the time limit reaches them.
+ * Most distinct abandon times kept apart at once (each is one in-flight list the sweep looks at).
+ * Past it, a new time takes over a list that is empty, else joins the list of the nearest shorter
+ * time (or, when every one is longer, of the shortest). Reported once through diag.
+ */
+const MAX_LANES = 16;
+
+/**
+ * The executions in flight that share one abandon time, oldest first: a list linked through their
+ * states (see ExecutionState.prevInFlight), not a Set. Adding a new object to a Set and deleting it
+ * again costs its identity hash and, as the Set's table grows and shrinks, a rehash: 0.14–1.7 µs
+ * per execution measured (bench: node micro-benchmark of one add + one delete per new object, the
+ * pattern of an execution), against ~40 ns for the two link updates. All its executions share
+ * `afterMs`, so start order is deadline order and a sweep stops at the first one still in time.
+ */
+export class AbandonLane {
+  /** @internal */ head: Evictable | undefined = undefined;
+  /** @internal */ tail: Evictable | undefined = undefined;
+  /** @internal */ count = 0;
+  /** @param fixedMs the abandon time of a BreakdownSpanProcessor's option; 0 for the process
+   *  default (limits.abandonAfterMs, read at each sweep: startAgentTelemetry sets it). */
+  constructor(private readonly fixedMs: number) {}
+
+  /** After this many ms an execution of this lane that never completed is evicted. */
+  get afterMs(): number {
+    return this.fixedMs || limits.abandonAfterMs;
+  }
+
+  /** @internal */
+  get isDefault(): boolean {
+    return this.fixedMs === 0;
+  }
+}
+
+/**
+ * The executions in flight in this process. It exists for one reason: an execution that is never
+ * completed must not hold memory (or spans) forever. It is process-wide on purpose: executions are
+ * started by any collector and reached from any span's context.
+ *
+ * Each execution is evicted after its own abandon time, fixed when it starts: the
+ * BreakdownSpanProcessor's `abandonAfterMs` when a processor with that option saw the execution's
+ * span start (the shortest, if several did), else the process default limits.abandonAfterMs
+ * (startAgentTelemetry's option). Executions are kept in one list per abandon time (a lane, at most
+ * MAX_LANES), so a sweep costs one look per lane plus one per execution it evicts, never one per
+ * execution in flight. Sweeps run lazily when new executions start and on an unref()'d timer, with
+ * one diag warning and a counter; and at most limits.maxExecutionsInFlight are held (the oldest is
+ * evicted to admit a new one), so a burst of abandoned executions is bounded by count before the
+ * time limit reaches them.
  */
 class ExecutionRegistry {
-  /**
-   * The executions in flight, oldest first: a list linked through their states (see
-   * ExecutionState.prevInFlight), not a Set. Adding a new object to a Set and deleting it again costs
-   * its identity hash and, as the Set's table grows and shrinks, a rehash: 0.14–1.7 µs per
-   * execution measured (bench: node micro-benchmark of one add + one delete per new object, the
-   * pattern of an execution), against ~40 ns for the two link updates.
-   */
-  private head: Evictable | undefined;
-  private tail: Evictable | undefined;
+  /** lanes[0] is the process default's; the others are made on demand, one per distinct time. */
+  private lanes: AbandonLane[] = [new AbandonLane(0)];
+  /** The fixed abandon time a processor offered for the execution whose span is starting (0: none);
+   *  taken by the add() that follows in the same synchronous constructor. */
+  private offeredMs = 0;
   private count = 0;
   private nextSweepAt = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** The shortest abandon time the running timer was sized for. */
+  private timerForMs = Infinity;
   private warned = false;
+  private warnedLanes = false;
   /**
    * The last small execution that ended (completed or discarded), kept referenced on purpose. V8's
    * optimized code for the hot paths (phases, breakdown, aggregator feed) is specialized on the
@@ -62,15 +102,30 @@ class ExecutionRegistry {
   private warnedCount = false;
   startedCount = 0;
   completedCount = 0;
+  /** @internal Executions looked at by sweeps (a test counts the sweep's work with it). */
+  sweepVisits = 0;
+
+  /**
+   * Called by a BreakdownSpanProcessor with an `abandonAfterMs` option while the span of a new
+   * execution starts (synchronously inside the collector's constructor, before add()): that
+   * execution gets this abandon time. Of several offers, the shortest wins.
+   */
+  offerAbandonAfterMs(ms: number): void {
+    if (this.offeredMs === 0 || ms < this.offeredMs) this.offeredMs = ms;
+  }
 
   add(e: Evictable): void {
+    const offered = this.offeredMs;
+    this.offeredMs = 0;
     if (e.state.inFlight) return;
     if (this.count >= limits.maxExecutionsInFlight) this.evictOldest();
-    this.link(e);
+    const lane = offered === 0 ? this.lanes[0] : this.laneFor(offered);
+    this.link(e, lane);
     this.startedCount++;
     const now = e.state.startMs;
     if (now >= this.nextSweepAt) this.sweep(now);
     if (!this.timer) this.startTimer();
+    else if (offered !== 0 && offered < this.timerForMs) this.restartTimer();
   }
 
   remove(e: Evictable): void {
@@ -94,15 +149,53 @@ class ExecutionRegistry {
     return this.count;
   }
 
-  /** Appends e to the in-flight list (newest last). */
-  private link(e: Evictable): void {
+  /** The abandon time an execution in flight will be evicted after (undefined when not in flight). */
+  abandonAfterMsOf(e: Evictable): number | undefined {
+    return e.state.inFlight ? e.state.abandonLane?.afterMs : undefined;
+  }
+
+  /** The lane of a processor's fixed abandon time: made on first use, at most MAX_LANES. */
+  private laneFor(ms: number): AbandonLane {
+    const lanes = this.lanes;
+    for (let i = 1; i < lanes.length; i++) if (lanes[i].afterMs === ms) return lanes[i];
+    if (lanes.length < MAX_LANES) {
+      const lane = new AbandonLane(ms);
+      lanes.push(lane);
+      return lane;
+    }
+    // Full: an empty lane is given up for the new time, else the nearest shorter one is shared.
+    for (let i = 1; i < lanes.length; i++) {
+      if (lanes[i].count === 0) return (lanes[i] = new AbandonLane(ms));
+    }
+    let below: AbandonLane | undefined;
+    let shortest = lanes[0];
+    for (const lane of lanes) {
+      const t = lane.afterMs;
+      if (t <= ms && (below === undefined || t > below.afterMs)) below = lane;
+      if (t < shortest.afterMs) shortest = lane;
+    }
+    const pick = below ?? shortest;
+    if (!this.warnedLanes) {
+      this.warnedLanes = true;
+      log.warn(
+        `more than ${MAX_LANES - 1} different abandonAfterMs values in use at once; executions of ${ms} ms are evicted after ` +
+          `${pick.afterMs} ms (use fewer distinct BreakdownSpanProcessor abandonAfterMs values)`,
+      );
+    }
+    return pick;
+  }
+
+  /** Appends e to its lane (newest last). */
+  private link(e: Evictable, lane: AbandonLane): void {
     const s = e.state;
     s.inFlight = true;
-    s.prevInFlight = this.tail;
+    s.abandonLane = lane;
+    s.prevInFlight = lane.tail;
     s.nextInFlight = undefined;
-    if (this.tail) this.tail.state.nextInFlight = e;
-    else this.head = e;
-    this.tail = e;
+    if (lane.tail) lane.tail.state.nextInFlight = e;
+    else lane.head = e;
+    lane.tail = e;
+    lane.count++;
     this.count++;
   }
 
@@ -111,40 +204,51 @@ class ExecutionRegistry {
   private unlink(e: Evictable): boolean {
     const s = e.state;
     if (!s.inFlight) return false;
+    const lane = s.abandonLane!;
     const prev = s.prevInFlight;
     const next = s.nextInFlight;
     if (prev) prev.state.nextInFlight = next;
-    else this.head = next;
+    else lane.head = next;
     if (next) next.state.prevInFlight = prev;
-    else this.tail = prev;
+    else lane.tail = prev;
     s.prevInFlight = s.nextInFlight = undefined;
     s.inFlight = false;
+    lane.count--;
     this.count--;
     return true;
   }
 
-  /** Evicts executions older than the limit; returns how many. */
+  /** Evicts executions older than their abandon time; returns how many. One look per lane, plus
+   *  one per execution evicted. */
   sweep(now = monotonicNow()): number {
-    const cutoff = now - limits.abandonAfterMs;
-    // Sweep at most every tenth of the eviction time: bounded work per execution started.
-    this.nextSweepAt = now + Math.max(1, limits.abandonAfterMs / 10);
+    // Sweep at most every tenth of the shortest eviction time: bounded work per execution started.
+    let shortest = Infinity;
     let n = 0;
-    for (let e = this.head; e !== undefined; e = this.head) {
-      if (e.state.startMs > cutoff) break; // insertion order = start order
-      this.unlink(e);
-      try {
-        e.evict();
-      } catch {
-        // Eviction ends spans; nothing it does may break the host.
+    let firstAfterMs = 0;
+    for (const lane of this.lanes) {
+      const afterMs = lane.afterMs;
+      if (lane.count > 0 && afterMs < shortest) shortest = afterMs;
+      const cutoff = now - afterMs;
+      for (let e = lane.head; e !== undefined; e = lane.head) {
+        this.sweepVisits++;
+        if (e.state.startMs > cutoff) break; // start order = deadline order within a lane
+        this.unlink(e);
+        try {
+          e.evict();
+        } catch {
+          // Eviction ends spans; nothing it does may break the host.
+        }
+        if (n++ === 0) firstAfterMs = afterMs;
       }
-      n++;
     }
+    if (shortest === Infinity) shortest = limits.abandonAfterMs;
+    this.nextSweepAt = now + Math.max(1, shortest / 10);
     if (n > 0) {
       this.evictedCount += n;
       if (!this.warned) {
         this.warned = true;
         log.warn(
-          `evicted ${n} execution(s) never completed after ${limits.abandonAfterMs} ms; call complete() on every ` +
+          `evicted ${n} execution(s) never completed after ${firstAfterMs} ms; call complete() on every ` +
             'collector (later evictions are only counted: getAgentTimingHealth().evictedExecutions)',
         );
       }
@@ -155,13 +259,18 @@ class ExecutionRegistry {
 
   /**
    * Bounded by count as well as time: at limits.maxExecutionsInFlight executions in flight, the
-   * oldest is evicted (its spans ended, marked abandoned) to admit the new one, with one diag
-   * warning and a count (getAgentTimingHealth().evictedExecutions).
+   * oldest (the earliest start of the lanes' heads) is evicted (its spans ended, marked abandoned)
+   * to admit the new one, with one diag warning and a count (getAgentTimingHealth().evictedExecutions).
    */
   private evictOldest(): void {
     let n = 0;
-    for (let oldest = this.head; oldest !== undefined; oldest = this.head) {
-      if (this.count < limits.maxExecutionsInFlight) break;
+    while (this.count >= limits.maxExecutionsInFlight) {
+      let oldest: Evictable | undefined;
+      for (const lane of this.lanes) {
+        const h = lane.head;
+        if (h !== undefined && (oldest === undefined || h.state.startMs < oldest.state.startMs)) oldest = h;
+      }
+      if (oldest === undefined) break;
       this.unlink(oldest);
       try {
         oldest.evict();
@@ -182,14 +291,24 @@ class ExecutionRegistry {
   }
 
   private startTimer(): void {
-    const every = Math.min(Math.max(limits.abandonAfterMs / 4, 10), 30_000);
+    let shortest = limits.abandonAfterMs;
+    for (const lane of this.lanes) if (lane.count > 0 && lane.afterMs < shortest) shortest = lane.afterMs;
+    this.timerForMs = shortest;
+    const every = Math.min(Math.max(shortest / 4, 10), 30_000);
     this.timer = setInterval(() => this.sweep(), every);
     this.timer.unref();
+  }
+
+  private restartTimer(): void {
+    this.stopTimer();
+    this.nextSweepAt = 0;
+    this.startTimer();
   }
 
   private stopTimer(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.timerForMs = Infinity;
   }
 
   /** Lets the last ended execution be collected (see `anchor`). */
@@ -198,18 +317,20 @@ class ExecutionRegistry {
     this.anchorIsSmall = false;
   }
 
-  /** For tests and shutdown: forget everything without evicting. */
+  /** For tests and shutdown: forget everything without evicting (and every processor's lane). */
   reset(): void {
-    for (let e = this.head; e !== undefined; e = this.head) this.unlink(e);
+    for (const lane of this.lanes) for (let e = lane.head; e !== undefined; e = lane.head) this.unlink(e);
+    this.lanes = [this.lanes[0]];
+    this.offeredMs = 0;
     this.anchor = undefined;
     this.anchorIsSmall = false;
     this.stopTimer();
-    this.evictedCount = this.evictedByCount = this.startedCount = this.completedCount = 0;
-    this.warned = this.warnedCount = false;
+    this.evictedCount = this.evictedByCount = this.startedCount = this.completedCount = this.sweepVisits = 0;
+    this.warned = this.warnedCount = this.warnedLanes = false;
     this.nextSweepAt = 0;
   }
 
-  /** Restarts the timer with the current limit (after abandonAfterMs changed). */
+  /** Restarts the timer with the current limit (after the process default abandonAfterMs changed). */
   reschedule(): void {
     this.stopTimer();
     this.nextSweepAt = 0;

@@ -3,7 +3,7 @@
 import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api';
 import { metadataToAttributes } from '../internal/sanitize';
 import { ATTR_EXECUTION_ID, EVENT_FIRST_TOKEN } from '../spans/names';
-import { defaultTracer, spanOptions, startOwnSpan } from '../spans/own-spans';
+import { defaultTracer, ownSpanCreation, spanOptions, startOwnSpan } from '../spans/own-spans';
 import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_OPERATION_NAME,
@@ -34,6 +34,7 @@ export function startExecutionSpan(
   if (o.workflow === true) attributes[ATTR_GEN_AI_WORKFLOW_NAME] = agentName;
   attributes[ATTR_EXECUTION_ID] = executionId;
   const tracer = o.tracer ?? defaultTracer();
+  ownSpanCreation.execution = true; // cleared by startOwnSpan
   const span = startOwnSpan(tracer, `${operation} ${agentName}`, spanOptions(attributes), parentContext);
   return { span, phaseTracer: isRecording(span) ? tracer : undefined };
 }

@@ -4,7 +4,7 @@ import { ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK } from '../spans/semconv';
 import { limits } from '../internal/limits';
 import type { PhaseCategory } from '../breakdown/categories';
 import { IntervalKind, type Interval } from '../breakdown/interval';
-import type { Evictable } from './execution-registry';
+import type { AbandonLane, Evictable } from './execution-registry';
 
 /**
  * Everything recorded about one execution, on the monotonic clock. Both writers append here: the
@@ -32,6 +32,9 @@ export class ExecutionState {
   inFlight = false;
   prevInFlight: Evictable | undefined = undefined;
   nextInFlight: Evictable | undefined = undefined;
+  /** @internal The registry's list this execution is in: it fixes, when the execution starts, the
+   *  abandon time after which it is evicted if never completed. */
+  abandonLane: AbandonLane | undefined = undefined;
 
   constructor(
     readonly executionId: string,

@@ -1,7 +1,6 @@
 import { trace, type Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { monotonicNow } from '../internal/clock';
-import { limits } from '../internal/limits';
 import { executionRegistry } from '../api/execution-registry';
 import { scopeForSpan } from '../api/execution-scope';
 import type { ExecutionState } from '../api/execution-state';
@@ -15,7 +14,13 @@ import { ownSpanCreation } from '../spans/own-spans';
 export interface BreakdownSpanProcessorOptions {
   /** Feed every completed execution to an aggregator: `true` = the global one, or a given one. Default false. */
   aggregator?: BreakdownSink | boolean;
-  /** An execution never completed is evicted after this many ms, with one diag warning. Default 600 000. */
+  /**
+   * An execution never completed is evicted after this many ms, with one diag warning — for the
+   * executions whose own span this processor sees start (those started with a tracer of its
+   * provider; the shortest wins if several processors with this option see it). Other executions
+   * (no SDK, a sampled-out execution span, another provider) keep the process default:
+   * startAgentTelemetry's `abandonAfterMs`, default 600 000. Per processor: it changes no global.
+   */
   abandonAfterMs?: number;
   /**
    * Rows tried before the built-in classification table (docs/frameworks.md), first match wins:
@@ -57,15 +62,18 @@ export class BreakdownSpanProcessor implements SpanProcessor {
   private readonly unsubscribe: (() => void) | undefined;
   private isShutdown = false;
   private readonly classifier: SpanClassifier;
+  /** Its abandonAfterMs option, 0 when not given (the process default applies). */
+  private readonly abandonAfterMs: number;
 
   constructor(options: BreakdownSpanProcessorOptions = {}) {
     if (options.abandonAfterMs !== undefined) {
       if (typeof options.abandonAfterMs !== 'number' || !(options.abandonAfterMs > 0) || !Number.isFinite(options.abandonAfterMs)) {
         throw new RangeError(`agent-timing: abandonAfterMs must be a positive number of milliseconds, got ${String(options.abandonAfterMs)}`);
       }
-      limits.abandonAfterMs = options.abandonAfterMs;
-      executionRegistry.reschedule();
     }
+    // Given to each execution whose span starts here (onStart), not written to a process-wide limit:
+    // two processors with different values each keep theirs.
+    this.abandonAfterMs = options.abandonAfterMs ?? 0;
     this.classifier = options.classificationRules === undefined ? defaultClassifier : new SpanClassifier(options.classificationRules);
     const target = options.aggregator === true ? globalBreakdownSink() : options.aggregator || undefined;
     if (target !== undefined && (typeof target.addMetric !== 'function' || typeof target.addTimingBreakdown !== 'function')) {
@@ -75,7 +83,12 @@ export class BreakdownSpanProcessor implements SpanProcessor {
   }
 
   onStart(span: Span, parentContext: Context): void {
-    if (ownSpanCreation.active || this.isShutdown || pending.has(span)) return;
+    if (ownSpanCreation.active) {
+      // One of our spans; an execution's own one takes this processor's abandon time, if it has one.
+      if (ownSpanCreation.execution && this.abandonAfterMs !== 0 && !this.isShutdown) executionRegistry.offerAbandonAfterMs(this.abandonAfterMs);
+      return;
+    }
+    if (this.isShutdown || pending.has(span)) return;
     const scope = scopeForSpan(parentContext);
     if (!scope || scope.state.ended) return;
     const state = scope.state;

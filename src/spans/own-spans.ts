@@ -25,6 +25,9 @@ export const ownSpanCreation = {
   /** Also set when the parent context's span is one of ours, made by the same tracer (a phase
    *  under its execution or phase): its span context is then valid and local by construction. */
   underOwnSpan: false,
+  /** Also set while the span is an execution's own (invoke_agent / invoke_workflow), not a phase's:
+   *  a BreakdownSpanProcessor with an abandonAfterMs option then gives that execution its abandon time. */
+  execution: false,
 };
 
 // Read once: re-exported enums are getters on the API package's index.
@@ -71,6 +74,7 @@ export function startOwnSpan(
   } finally {
     ownSpanCreation.active = false;
     ownSpanCreation.underOwnSpan = false;
+    ownSpanCreation.execution = false;
   }
 }
 

@@ -95,4 +95,56 @@ describe('executionRegistry', () => {
       releasedOnRequest: true,
     });
   });
+
+  describe('per-execution abandon times (one list per time)', () => {
+    afterEach(() => {
+      resetLimits();
+      executionRegistry.reset();
+    });
+    /** A collector started with the abandon time a processor would offer while its span starts. */
+    const startWith = (ms: number, agentName = `t${ms}`) => {
+      executionRegistry.offerAbandonAfterMs(ms);
+      return new EnhancedExecutionTimingCollector({ agentName });
+    };
+
+    it("a sweep looks at each list's oldest execution and at those it evicts, not at every execution in flight", () => {
+      executionRegistry.reset();
+      const long = Array.from({ length: 2_000 }, () => new EnhancedExecutionTimingCollector()); // the default, 600 s
+      const shortOnes = Array.from({ length: 3 }, () => startWith(60_000));
+      const mid = Array.from({ length: 500 }, () => startWith(120_000));
+      const now = Math.max(...[...long, ...shortOnes, ...mid].map((c) => c.state.startMs)) + 61_000;
+      const before = executionRegistry.sweepVisits;
+      expect(executionRegistry.sweep(now)).toBe(3);
+      // 3 evicted + one look at the head of each list still holding executions (the default's, the 120 s one's).
+      expect(executionRegistry.sweepVisits - before).toBe(3 + 2);
+      expect(shortOnes.every((c) => c.completed)).toBe(true);
+      expect(long.some((c) => c.completed) || mid.some((c) => c.completed)).toBe(false);
+      expect(executionRegistry.size).toBe(2_500);
+    });
+
+    it('at the in-flight cap evicts the oldest execution across all lists', () => {
+      executionRegistry.reset();
+      limits.maxExecutionsInFlight = 3;
+      const first = startWith(60_000);
+      const second = new EnhancedExecutionTimingCollector();
+      const third = startWith(30_000);
+      const fourth = new EnhancedExecutionTimingCollector();
+      expect([first.completed, second.completed, third.completed, fourth.completed]).toEqual([true, false, false, false]);
+      new EnhancedExecutionTimingCollector();
+      expect(second.completed).toBe(true);
+      expect(third.completed).toBe(false);
+    });
+
+    it('keeps at most 16 lists: past them a new time reuses an empty list, else joins the nearest shorter time', () => {
+      executionRegistry.reset();
+      // The default list plus 15 processor times, each with an execution in flight.
+      const held = Array.from({ length: 15 }, (_, i) => startWith(100_000 * (i + 1)));
+      expect(held.map((c) => executionRegistry.abandonAfterMsOf(c))).toEqual(held.map((_, i) => 100_000 * (i + 1)));
+      expect(executionRegistry.abandonAfterMsOf(startWith(250_000))).toBe(200_000); // nearest shorter
+      expect(executionRegistry.abandonAfterMsOf(startWith(50_000))).toBe(100_000); // none shorter: the shortest
+      held[4].complete(); // the 500 s list is now empty: a new time takes it over
+      expect(executionRegistry.abandonAfterMsOf(startWith(420_000))).toBe(420_000);
+      expect(held.slice(0, 4).every((c) => executionRegistry.abandonAfterMsOf(c) === 100_000 * (held.indexOf(c) + 1))).toBe(true);
+    });
+  });
 });

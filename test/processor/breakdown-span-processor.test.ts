@@ -2,6 +2,7 @@ import { context, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import {
+  AlwaysOffSampler,
   BatchSpanProcessor,
   InMemorySpanExporter,
   SimpleSpanProcessor,
@@ -13,7 +14,7 @@ import { BreakdownSampler } from '../../src/processor/breakdown-sampler';
 import { BreakdownSpanProcessor } from '../../src/processor/breakdown-span-processor';
 import { EnhancedExecutionTimingCollector } from '../../src/api/collector';
 import { executionRegistry } from '../../src/api/execution-registry';
-import { limits, resetLimits } from '../../src/internal/limits';
+import { DEFAULT_LIMITS, limits, resetLimits } from '../../src/internal/limits';
 import { categorySum, sleep } from '../support/time';
 import { startLoopbackServer } from '../support/loopback-server';
 
@@ -205,5 +206,78 @@ describe('abandoned executions', () => {
     expect(root.attributes['agent_timing.abandoned']).toBe(true);
     expect(exporter.getFinishedSpans().find((s) => s.name === 'llm_processing')).toBeDefined();
     expect(() => c.complete()).not.toThrow();
+  });
+});
+
+describe('abandonAfterMs of a processor (per processor, not a process global)', () => {
+  const providers: NodeTracerProvider[] = [];
+  const withProcessor = (options: ConstructorParameters<typeof BreakdownSpanProcessor>[0], sampler?: AlwaysOffSampler) => {
+    const p = new NodeTracerProvider({ spanProcessors: [new BreakdownSpanProcessor(options)], sampler });
+    providers.push(p);
+    return p.getTracer('t');
+  };
+  afterEach(async () => {
+    for (const c of started.splice(0)) c.complete();
+    await Promise.all(providers.splice(0).map((p) => p.shutdown()));
+    resetLimits();
+    executionRegistry.reset();
+  });
+  const started: EnhancedExecutionTimingCollector[] = [];
+  const start = (agentName: string, tracer?: ReturnType<typeof withProcessor>) => {
+    const c = new EnhancedExecutionTimingCollector({ agentName, tracer });
+    started.push(c);
+    return c;
+  };
+
+  it('evicts an execution started under a processor with a short time, not one under a processor with a longer one', () => {
+    const short = withProcessor({ abandonAfterMs: 30_000 });
+    const long = withProcessor({ abandonAfterMs: 120_000 });
+    const a = start('short', short);
+    const b = start('long', long);
+    const d = start('default'); // the global provider's processor has no option: the process default
+    expect(executionRegistry.abandonAfterMsOf(a)).toBe(30_000);
+    expect(executionRegistry.abandonAfterMsOf(b)).toBe(120_000);
+    expect(executionRegistry.abandonAfterMsOf(d)).toBe(DEFAULT_LIMITS.abandonAfterMs);
+    // A sweep 60 s after they started (the clock passed in, so no waiting): only the 30 s one is over.
+    expect(executionRegistry.sweep(Math.max(a.state.startMs, b.state.startMs, d.state.startMs) + 60_000)).toBe(1);
+    expect([a.completed, b.completed, d.completed]).toEqual([true, false, false]);
+    expect(a.state.evicted).toBe(true);
+    // And 130 s on, the 120 s one too; the default (600 s) one still runs.
+    expect(executionRegistry.sweep(b.state.startMs + 130_000)).toBe(1);
+    expect([b.completed, d.completed]).toEqual([true, false]);
+  });
+
+  it('two processors with different values no longer overwrite each other (nor the process default)', () => {
+    const first = withProcessor({ abandonAfterMs: 40_000 });
+    const a = start('first', first);
+    const second = withProcessor({ abandonAfterMs: 90_000 });
+    const b = start('second', second);
+    const a2 = start('first-again', first); // made after the second processor: still the first's value
+    expect([a, b, a2].map((c) => executionRegistry.abandonAfterMsOf(c))).toEqual([40_000, 90_000, 40_000]);
+    expect(limits.abandonAfterMs).toBe(DEFAULT_LIMITS.abandonAfterMs);
+    // startAgentTelemetry's default (here set directly) moves only the executions without a processor value.
+    limits.abandonAfterMs = 300_000;
+    expect(executionRegistry.abandonAfterMsOf(start('default'))).toBe(300_000);
+    expect(executionRegistry.abandonAfterMsOf(a)).toBe(40_000);
+  });
+
+  it('takes the shortest of two processors on one provider; a shut-down processor and a sampled-out execution give none', async () => {
+    const p = new NodeTracerProvider({ spanProcessors: [new BreakdownSpanProcessor({ abandonAfterMs: 500_000 }), new BreakdownSpanProcessor({ abandonAfterMs: 70_000 })] });
+    providers.push(p);
+    expect(executionRegistry.abandonAfterMsOf(start('both', p.getTracer('t')))).toBe(70_000);
+    const off = withProcessor({ abandonAfterMs: 70_000 }, new AlwaysOffSampler());
+    expect(executionRegistry.abandonAfterMsOf(start('sampled-out', off))).toBe(DEFAULT_LIMITS.abandonAfterMs);
+    const closed = new BreakdownSpanProcessor({ abandonAfterMs: 70_000 });
+    const q = new NodeTracerProvider({ spanProcessors: [closed] });
+    providers.push(q);
+    await closed.shutdown();
+    expect(executionRegistry.abandonAfterMsOf(start('after-shutdown', q.getTracer('t')))).toBe(DEFAULT_LIMITS.abandonAfterMs);
+    // The offer is taken by the execution whose span made it: the next one, with no processor, has the default.
+    expect(executionRegistry.abandonAfterMsOf(start('next'))).toBe(DEFAULT_LIMITS.abandonAfterMs);
+  });
+
+  it('still rejects a bad value at construction', () => {
+    expect(() => new BreakdownSpanProcessor({ abandonAfterMs: 0 })).toThrow(/abandonAfterMs must be a positive number/);
+    expect(() => new BreakdownSpanProcessor({ abandonAfterMs: Infinity })).toThrow(/abandonAfterMs/);
   });
 });
