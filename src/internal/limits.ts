@@ -1,7 +1,7 @@
 /**
- * Process-wide limits and switches. Defaults suit a busy service; startAgentTelemetry() and the
- * BreakdownSpanProcessor options change them. Kept in one mutable object so the hot path reads a
- * property instead of resolving options per call.
+ * Process-wide limits and switches. Defaults suit a busy service; startAgentTelemetry() changes them
+ * (a BreakdownSpanProcessor's abandonAfterMs does not: it is per processor, see execution-registry.ts).
+ * Kept in one mutable object so the hot path reads a property instead of resolving options per call.
  */
 export interface Limits {
   /** Most intervals (phases, tasks, foreign spans) one execution keeps; later ones are dropped and counted. */
@@ -18,7 +18,8 @@ export interface Limits {
   maxMetadataChars: number;
   /** Longest phase or agent name kept, in characters (longer ones are truncated). */
   maxNameLength: number;
-  /** An execution never completed is evicted after this many ms. */
+  /** The process default: an execution never completed is evicted after this many ms, unless a
+   *  BreakdownSpanProcessor with its own abandonAfterMs saw its span start. */
   abandonAfterMs: number;
   /** Most executions in flight at once; starting one more evicts the oldest (counted). */
   maxExecutionsInFlight: number;
@@ -48,7 +49,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 
 export const limits: Limits = { ...DEFAULT_LIMITS, disabled: envDisabled() };
 
-/** Restores the defaults (and re-reads OTEL_SDK_DISABLED); used by shutdown and tests. */
+/** Restores the defaults (and re-reads OTEL_SDK_DISABLED); used by startAgentTelemetry's shutdown
+ *  and by resetForTests() (src/setup/reset-for-tests.ts), which is what tests call. */
 export function resetLimits(): void {
   Object.assign(limits, DEFAULT_LIMITS, { disabled: envDisabled() });
 }

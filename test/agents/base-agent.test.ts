@@ -3,7 +3,7 @@ import { BaseAgent } from '../../src/agents/base-agent';
 import { currentCollector, phase, withExecution } from '../../src/agents/context-helpers';
 import type { ExecutionContext } from '../../src/agents/types';
 import { MetricsAggregator } from '../../src/aggregation/metrics-aggregator';
-import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
+import { getDropCounts } from '../../src/internal/diag';
 import { getAgentTimingHealth } from '../../src/health';
 import { ATTR_RUN_ID } from '../../src/spans/names';
 import { ATTR_USER_ID } from '../../src/spans/semconv';
@@ -11,8 +11,9 @@ import { EnhancedExecutionTimingCollector } from '../../src/api/collector';
 import { AggregationWindow, MetricType } from '../../src/types/metric-type';
 import { categorySum, sleep } from '../support/time';
 import { bracket, completions, expectMatchesPlan, plans, spanRecorder, type RunPlan } from './support';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
-beforeEach(() => resetDropCounts());
+beforeEach(() => resetForTests());
 
 describe('the guide, translated: Adding to Custom Agents', () => {
   // As in the guide: the agent makes its own collector and stores it on `this.timingCollector`.

@@ -1,10 +1,11 @@
 import { currentCollector, phase, withExecution } from '../../src/agents/context-helpers';
-import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
+import { getDropCounts } from '../../src/internal/diag';
 import { EnhancedExecutionTimingCollector } from '../../src/api/collector';
 import { categorySum, sleep } from '../support/time';
 import { completions, spanRecorder } from './support';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
-beforeEach(() => resetDropCounts());
+beforeEach(() => resetForTests());
 
 describe('withExecution / currentCollector / phase', () => {
   it('runs fn as one execution and returns its awaited result', async () => {

@@ -1,11 +1,12 @@
 import { currentCollector, phase } from '../../src/agents/context-helpers';
 import { instrumentAgent } from '../../src/agents/instrument-agent';
-import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
+import { getDropCounts } from '../../src/internal/diag';
 import type { EnhancedExecutionTimingCollector } from '../../src/api/collector';
 import { sleep } from '../support/time';
 import { completions } from './support';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
-beforeEach(() => resetDropCounts());
+beforeEach(() => resetForTests());
 
 describe('instrumentAgent', () => {
   it('wraps execute, run and invoke when they exist, keeping this, sync and async results', async () => {

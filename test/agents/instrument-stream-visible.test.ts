@@ -3,10 +3,11 @@ import { ChatGenerationChunk, GenerationChunk } from '@langchain/core/outputs';
 import { withExecution } from '../../src/agents/context-helpers';
 import { instrumentStream } from '../../src/agents/instrument-stream';
 import { chunkText, isVisibleChunk, isVisibleToken } from '../../src/agents/internal/visible-text';
-import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
+import { getDropCounts } from '../../src/internal/diag';
 import { sleep } from '../support/time';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
-beforeEach(() => resetDropCounts());
+beforeEach(() => resetForTests());
 
 describe('what counts as the first token', () => {
   it.each<[string, unknown, boolean]>([

@@ -2,19 +2,20 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { withExecution } from '../../src/agents/context-helpers';
 import { ATTR_STREAM_CHUNKS, ATTR_STREAM_OUTCOME, instrumentStream } from '../../src/agents/instrument-stream';
-import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
+import { getDropCounts } from '../../src/internal/diag';
 import { METRIC_GEN_AI_CLIENT_TIME_PER_OUTPUT_CHUNK } from '../../src/spans/semconv';
 import { EnhancedExecutionTimingCollector } from '../../src/api/collector';
 import type { TimingBreakdown } from '../../src/breakdown/timing-breakdown';
 import { sleep } from '../support/time';
 import { meterRecorder, spanRecorder } from './support';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
 const recorder = spanRecorder();
 const tracer = recorder.provider.getTracer('t');
 
 beforeEach(() => {
   recorder.exporter.reset();
-  resetDropCounts();
+  resetForTests();
 });
 
 async function* tokens(words: string[], gapMs: number, onFinally?: () => void): AsyncGenerator<{ text: string }> {

@@ -1,12 +1,13 @@
 import { latestResourceGaugeValues, recordResourceMetrics } from '../../src/agents/resource-metrics';
 import { MetricsAggregator } from '../../src/aggregation/metrics-aggregator';
-import { getGlobalAggregator, resetGlobalAggregator } from '../../src/aggregation/global-aggregator';
-import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
+import { getGlobalAggregator } from '../../src/aggregation/global-aggregator';
+import { getDropCounts } from '../../src/internal/diag';
 import { METRIC_CPU_UTILIZATION, METRIC_MEMORY_USAGE, METRIC_THREAD_POOL_USAGE } from '../../src/spans/names';
 import { AggregationWindow, MetricType } from '../../src/types/metric-type';
 import { meterRecorder } from './support';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
-beforeEach(() => resetDropCounts());
+beforeEach(() => resetForTests());
 
 describe('recordResourceMetrics', () => {
   it('records memory and pool usage as metrics, everything in the summary, and the three gauges', async () => {
@@ -35,10 +36,10 @@ describe('recordResourceMetrics', () => {
   });
 
   it('uses the global aggregator by default', () => {
-    resetGlobalAggregator();
+    resetForTests();
     recordResourceMetrics({ memoryMb: 100 });
     expect(getGlobalAggregator().getPerformanceSummary().resourceUtilization.memoryMb).toBe(100);
-    resetGlobalAggregator();
+    resetForTests();
   });
 
   it('drops bad readings (and only them) without throwing', () => {

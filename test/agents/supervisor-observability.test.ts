@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { diag, DiagLogLevel, SpanStatusCode, type DiagLogger } from '@opentelemetry/api';
 import { SupervisorObservability } from '../../src/agents/supervisor-observability';
 import { MetricsAggregator } from '../../src/aggregation/metrics-aggregator';
-import { getGlobalAggregator, resetGlobalAggregator } from '../../src/aggregation/global-aggregator';
-import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
+import { getGlobalAggregator } from '../../src/aggregation/global-aggregator';
+import { getDropCounts } from '../../src/internal/diag';
 import { configureRedaction } from '../../src/internal/redaction';
 import { ATTR_RUN_ID } from '../../src/spans/names';
 import { ATTR_USER_ID } from '../../src/spans/semconv';
@@ -11,8 +11,9 @@ import { startAgentTelemetry } from '../../src/setup/telemetry';
 import { AggregationWindow, MetricType } from '../../src/types/metric-type';
 import { categorySum, sleep } from '../support/time';
 import { bracket, completions, expectMatchesPlan, plans, spanRecorder } from './support';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
-beforeEach(() => resetDropCounts());
+beforeEach(() => resetForTests());
 
 describe('the guide, translated: Supervisor Integration', () => {
   it('runs the guide example: start, phase, TTFT, breakdown, complete', async () => {
@@ -202,7 +203,7 @@ describe('debug logging', () => {
 
 describe('SupervisorObservability with startAgentTelemetry feeding the same global aggregator', () => {
   it('counts each run exactly once', async () => {
-    resetGlobalAggregator();
+    resetForTests();
     const telemetry = startAgentTelemetry({ prometheus: false, otlp: false, instrumentations: [] });
     const seen = completions();
     try {
@@ -229,7 +230,7 @@ describe('SupervisorObservability with startAgentTelemetry feeding the same glob
     } finally {
       seen.stop();
       await telemetry.shutdown();
-      resetGlobalAggregator();
+      resetForTests();
     }
   });
 });

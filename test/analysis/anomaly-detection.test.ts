@@ -1,13 +1,14 @@
 import { detectAnomalies } from '../../src/analysis/anomaly-detection';
-import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
+import { getDropCounts } from '../../src/internal/diag';
 import { MetricType, type PerformanceMetric } from '../../src/types/metric-type';
 import type { AggregatedMetrics } from '../../src/aggregation/aggregated-metrics';
 import { metric, NOON } from '../aggregation/support';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
 const DB = MetricType.DATABASE_QUERY;
 const LLM = MetricType.LLM_PROCESSING;
 
-beforeEach(() => resetDropCounts());
+beforeEach(() => resetForTests());
 
 function list(type: MetricType, values: readonly number[]): PerformanceMetric[] {
   return values.map((v, i) => metric(type, v, NOON + i, { executionId: `e${i}` }));

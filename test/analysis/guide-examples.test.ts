@@ -5,11 +5,11 @@
  */
 import { MetricsAggregator } from '../../src/aggregation/metrics-aggregator';
 import { PerformanceAnalyzer } from '../../src/analysis/performance-analyzer';
-import { resetDropCounts } from '../../src/internal/diag';
 import { AggregationWindow, MetricType } from '../../src/types/metric-type';
 import { breakdown, ManualClock, metric, MINUTE, NOON, SECOND } from '../aggregation/support';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
-beforeEach(() => resetDropCounts());
+beforeEach(() => resetForTests());
 
 function busyAggregator() {
   const clock = new ManualClock(NOON + 5 * SECOND);

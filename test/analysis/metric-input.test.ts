@@ -1,8 +1,9 @@
 import { groupByType } from '../../src/analysis/metric-input';
-import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
+import { getDropCounts } from '../../src/internal/diag';
 import { MetricType, type PerformanceMetric } from '../../src/types/metric-type';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
-beforeEach(() => resetDropCounts());
+beforeEach(() => resetForTests());
 
 describe('groupByType', () => {
   it('groups usable metrics by type in input order and skips the rest (counted)', () => {

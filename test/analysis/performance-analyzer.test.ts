@@ -1,11 +1,11 @@
 import { MetricsAggregator } from '../../src/aggregation/metrics-aggregator';
 import { PerformanceAnalyzer } from '../../src/analysis/performance-analyzer';
-import { resetDropCounts } from '../../src/internal/diag';
 import type { TimingBreakdown } from '../../src/breakdown/timing-breakdown';
 import { AggregationWindow, MetricType } from '../../src/types/metric-type';
 import { breakdown, ManualClock, metric, NOON } from '../aggregation/support';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
-beforeEach(() => resetDropCounts());
+beforeEach(() => resetForTests());
 
 describe('PerformanceAnalyzer', () => {
   const analyzer = new PerformanceAnalyzer();

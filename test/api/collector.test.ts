@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EnhancedExecutionTimingCollector, ExecutionTimingCollector } from '../../src/api/collector';
 import { MetricType } from '../../src/types/metric-type';
-import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
+import { getDropCounts } from '../../src/internal/diag';
 import { categorySum, sleep, spin } from '../support/time';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
-beforeEach(() => resetDropCounts());
+beforeEach(() => resetForTests());
 
 describe('the guide, translated: Quick Start', () => {
   it('works with no OpenTelemetry set-up and gives a correct breakdown', () => {

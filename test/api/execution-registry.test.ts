@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { EnhancedExecutionTimingCollector } from '../../src/api/collector';
 import { executionRegistry } from '../../src/api/execution-registry';
-import { limits, resetLimits } from '../../src/internal/limits';
+import { limits } from '../../src/internal/limits';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
 describe('executionRegistry', () => {
   it('tracks executions in flight: added when they start, removed when they end', () => {
@@ -16,7 +17,7 @@ describe('executionRegistry', () => {
   });
 
   it('evicts the oldest execution still in flight, whichever ended in between (first, middle or last)', () => {
-    executionRegistry.reset();
+    resetForTests();
     limits.maxExecutionsInFlight = 5;
     try {
       const c = Array.from({ length: 5 }, (_, i) => new EnhancedExecutionTimingCollector({ agentName: `a${i}` }));
@@ -40,11 +41,10 @@ describe('executionRegistry', () => {
       c[1].complete();
       d[0].complete();
       expect(executionRegistry.size).toBe(5);
-      executionRegistry.reset();
+      resetForTests();
       expect(executionRegistry.size).toBe(0);
     } finally {
-      resetLimits();
-      executionRegistry.reset();
+      resetForTests();
     }
   });
 
@@ -98,8 +98,7 @@ describe('executionRegistry', () => {
 
   describe('per-execution abandon times (one list per time)', () => {
     afterEach(() => {
-      resetLimits();
-      executionRegistry.reset();
+      resetForTests();
     });
     /** A collector started with the abandon time a processor would offer while its span starts. */
     const startWith = (ms: number, agentName = `t${ms}`) => {
@@ -108,7 +107,7 @@ describe('executionRegistry', () => {
     };
 
     it("a sweep looks at each list's oldest execution and at those it evicts, not at every execution in flight", () => {
-      executionRegistry.reset();
+      resetForTests();
       const long = Array.from({ length: 2_000 }, () => new EnhancedExecutionTimingCollector()); // the default, 600 s
       const shortOnes = Array.from({ length: 3 }, () => startWith(60_000));
       const mid = Array.from({ length: 500 }, () => startWith(120_000));
@@ -123,7 +122,7 @@ describe('executionRegistry', () => {
     });
 
     it('at the in-flight cap evicts the oldest execution across all lists', () => {
-      executionRegistry.reset();
+      resetForTests();
       limits.maxExecutionsInFlight = 3;
       const first = startWith(60_000);
       const second = new EnhancedExecutionTimingCollector();
@@ -136,7 +135,7 @@ describe('executionRegistry', () => {
     });
 
     it('keeps at most 16 lists: past them a new time reuses an empty list, else joins the nearest shorter time', () => {
-      executionRegistry.reset();
+      resetForTests();
       // The default list plus 15 processor times, each with an execution in flight.
       const held = Array.from({ length: 15 }, (_, i) => startWith(100_000 * (i + 1)));
       expect(held.map((c) => executionRegistry.abandonAfterMsOf(c))).toEqual(held.map((_, i) => 100_000 * (i + 1)));

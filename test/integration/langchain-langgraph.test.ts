@@ -13,11 +13,12 @@ const { createReactAgent } = require('@langchain/langgraph/prebuilt') as typeof 
 import { z } from 'zod';
 import { AgentTimingCallbackHandler } from '../../src/agents/langchain';
 import { withExecution } from '../../src/agents/context-helpers';
-import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
+import { getDropCounts } from '../../src/internal/diag';
 import type { TimingBreakdown } from '../../src/breakdown/timing-breakdown';
 import { completions, spanRecorder } from '../agents/support';
 import { startLoopbackServer } from '../support/loopback-server';
 import { categorySum, sleep } from '../support/time';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
 /*
  * LangGraph createReactAgent with a scripted streaming chat model (step 1 streams a tool call,
@@ -57,7 +58,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   recorder.exporter.reset();
-  resetDropCounts();
+  resetForTests();
 });
 
 /** What really happened in one run, measured where it happened. */

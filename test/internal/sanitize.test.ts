@@ -1,11 +1,12 @@
 import type { Attributes } from '@opentelemetry/api';
-import { limits, resetLimits } from '../../src/internal/limits';
+import { limits } from '../../src/internal/limits';
 import { configureRedaction } from '../../src/internal/redaction';
 import { boundedJsonCopy, describeError, describeForLog, metadataCopy, metadataToAttributes, safeJson } from '../../src/internal/sanitize';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
 afterEach(() => {
   configureRedaction();
-  resetLimits();
+  resetForTests();
 });
 
 const NESTED = {

@@ -14,9 +14,10 @@ import { BreakdownSampler } from '../../src/processor/breakdown-sampler';
 import { BreakdownSpanProcessor } from '../../src/processor/breakdown-span-processor';
 import { EnhancedExecutionTimingCollector } from '../../src/api/collector';
 import { executionRegistry } from '../../src/api/execution-registry';
-import { DEFAULT_LIMITS, limits, resetLimits } from '../../src/internal/limits';
+import { DEFAULT_LIMITS, limits } from '../../src/internal/limits';
 import { categorySum, sleep } from '../support/time';
 import { startLoopbackServer } from '../support/loopback-server';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
 const exporter = new InMemorySpanExporter();
 let provider: NodeTracerProvider;
@@ -191,7 +192,7 @@ describe('the breakdown does not depend on export', () => {
 });
 
 describe('abandoned executions', () => {
-  afterEach(() => resetLimits());
+  afterEach(() => resetForTests());
 
   it('are evicted after abandonAfterMs, ending their spans, and counted', async () => {
     limits.abandonAfterMs = 30;
@@ -219,8 +220,7 @@ describe('abandonAfterMs of a processor (per processor, not a process global)', 
   afterEach(async () => {
     for (const c of started.splice(0)) c.complete();
     await Promise.all(providers.splice(0).map((p) => p.shutdown()));
-    resetLimits();
-    executionRegistry.reset();
+    resetForTests();
   });
   const started: EnhancedExecutionTimingCollector[] = [];
   const start = (agentName: string, tracer?: ReturnType<typeof withProcessor>) => {

@@ -4,8 +4,9 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { BreakdownSpanProcessor } from '../../src/processor/breakdown-span-processor';
 import { EnhancedExecutionTimingCollector } from '../../src/api/collector';
-import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
+import { getDropCounts } from '../../src/internal/diag';
 import { sleep } from '../support/time';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
 const exporter = new InMemorySpanExporter();
 let provider: NodeTracerProvider;
@@ -23,7 +24,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   exporter.reset();
-  resetDropCounts();
+  resetForTests();
 });
 
 const tracer = () => provider.getTracer('framework');

@@ -37,8 +37,8 @@ import {
   withExecution,
 } from '../../src';
 import { AgentTimingCallbackHandler } from '../../src/agents/langchain';
-import { executionRegistry } from '../../src/api/execution-registry';
 import { hostileMetadata, hostileName, hostileNumber, hostileValue, materialize } from './support/hostile';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
 const SEED = Number(process.env.AGENT_TIMING_FUZZ_SEED ?? 20_261_202);
 const RUNS = Number(process.env.AGENT_TIMING_FUZZ_RUNS ?? 60);
@@ -50,7 +50,7 @@ const provider = new NodeTracerProvider({ spanProcessors: [new BreakdownSpanProc
 beforeAll(() => provider.register());
 afterEach(() => exporter.reset());
 afterAll(async () => {
-  executionRegistry.reset();
+  resetForTests();
   await provider.shutdown();
   trace.disable();
   context.disable();

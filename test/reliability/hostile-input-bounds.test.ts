@@ -15,27 +15,25 @@ import {
   startAgentTelemetry,
   type PerformanceMetric,
 } from '../../src';
-import { flushDiagSummaries, resetDiagLimiter, resetDropCounts, setDiagInterval } from '../../src/internal/diag';
-import { limits, resetLimits } from '../../src/internal/limits';
+import { flushDiagSummaries, setDiagInterval } from '../../src/internal/diag';
+import { limits } from '../../src/internal/limits';
 import { labelsFor } from '../../src/metrics/label-limiter';
 import { LABEL_AGENT, OVERFLOW_LABEL_VALUE } from '../../src/spans/names';
 import { executionRegistry } from '../../src/api/execution-registry';
 import { diagCapture } from './support/diag-capture';
 import { startOtlpReceiver, waitFor } from './support/otlp-receiver';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
 let capture: ReturnType<typeof diagCapture>;
 beforeEach(() => {
   capture = diagCapture();
   diag.setLogger(capture.logger, { logLevel: DiagLogLevel.INFO, suppressOverrideMessage: true });
-  resetDiagLimiter();
-  resetDropCounts();
-  executionRegistry.reset();
+  resetForTests();
 });
 afterEach(() => {
   diag.disable();
-  resetLimits();
   setDiagInterval();
-  executionRegistry.reset();
+  resetForTests();
 });
 
 const ours = () => capture.logs.filter((l) => l.message.includes('agent-timing/'));

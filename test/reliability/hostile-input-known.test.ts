@@ -18,8 +18,8 @@ import {
   withExecution,
 } from '../../src';
 import { AgentTimingCallbackHandler } from '../../src/agents/langchain';
-import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
-import { executionRegistry } from '../../src/api/execution-registry';
+import { getDropCounts } from '../../src/internal/diag';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
 const thrower = (): never => {
   throw new Error('hostile');
@@ -29,9 +29,9 @@ const throwingProxy = () => new Proxy({}, { get: thrower, has: thrower, ownKeys:
 const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new BreakdownSpanProcessor(), new SimpleSpanProcessor(exporter)] });
 beforeAll(() => provider.register());
-beforeEach(() => resetDropCounts());
+beforeEach(() => resetForTests());
 afterAll(async () => {
-  executionRegistry.reset();
+  resetForTests();
   await provider.shutdown();
   trace.disable();
   context.disable();

@@ -11,12 +11,11 @@ import {
   getGlobalAggregator,
   MetricsAggregator,
   MetricType,
-  resetGlobalAggregator,
   startAgentTelemetry,
 } from '../../src';
-import { resetDiagLimiter } from '../../src/internal/diag';
 import { diagCapture } from './support/diag-capture';
 import { startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
 const SECRETS = ['sk-nested-0123456789', 'pw-deep-hunter2', 'tok-array-777', 'dsn-pass-5150', 'sk-proj-innocentkey99', 'ghp_abcdefghijklmnopqrstuvwxyz0123'];
 
@@ -40,8 +39,7 @@ afterAll(() => receiver.stop());
 it('no nested or value-shaped secret leaves the process: OTLP bodies, exportMetrics(), exception messages, diag', async () => {
   const capture = diagCapture();
   diag.setLogger(capture.logger, { logLevel: DiagLogLevel.DEBUG, suppressOverrideMessage: true });
-  resetDiagLimiter();
-  resetGlobalAggregator();
+  resetForTests();
   const telemetry = startAgentTelemetry({ prometheus: false, otlp: { url: receiver.url, scheduledDelayMillis: 20 }, instrumentations: [] });
   try {
     const c = new EnhancedExecutionTimingCollector({ agentName: 'nested_agent', attributes: NESTED as never });

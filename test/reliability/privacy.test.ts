@@ -12,13 +12,13 @@ import {
   getAgentTimingHealth,
   getGlobalAggregator,
   MetricType,
-  resetGlobalAggregator,
   startAgentTelemetry,
   type AgentTelemetryOptions,
 } from '../../src';
 import { SupervisorObservability } from '../../src/agents/supervisor-observability';
 import { otlpAttr, startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from './support/otlp-receiver';
 import { parsePrometheus } from './support/prometheus-text';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
 /** Values that must never leave the process in clear. */
 const SECRETS = {
@@ -71,7 +71,7 @@ describe('default redaction', () => {
   let executionId: string;
 
   beforeAll(async () => {
-    resetGlobalAggregator();
+    resetForTests();
     out = await withTelemetry({}, () => {
       const c = new EnhancedExecutionTimingCollector({ agentName: 'private_agent', attributes: { 'user.id': 'alice@example.com' } });
       executionId = c.executionId;

@@ -10,13 +10,13 @@ import {
   EnhancedExecutionTimingCollector,
   getGlobalAggregator,
   MetricType,
-  resetGlobalAggregator,
   startAgentTelemetry,
   type TimingBreakdown,
 } from '../../src';
 import { startOtlpReceiver, waitFor } from './support/otlp-receiver';
 import { histogramCount, parsePrometheus } from './support/prometheus-text';
 import { categorySum } from '../support/time';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
 const N = 5000;
 const ENV = ['OTEL_TRACES_SAMPLER', 'OTEL_TRACES_SAMPLER_ARG'] as const;
@@ -34,7 +34,7 @@ describe('traceidratio 0.01', () => {
     process.env.OTEL_TRACES_SAMPLER = 'traceidratio';
     process.env.OTEL_TRACES_SAMPLER_ARG = '0.01';
     const receiver = await startOtlpReceiver('ok');
-    resetGlobalAggregator();
+    resetForTests();
     const telemetry = startAgentTelemetry({
       prometheus: { host: '127.0.0.1', port: 0 },
       otlp: { url: receiver.url, scheduledDelayMillis: 50 },

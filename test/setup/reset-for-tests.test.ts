@@ -13,6 +13,7 @@ describe('resetForTests()', () => {
     labelsFor('reset-agent', 'success');
     const aggregator = getGlobalAggregator();
     new EnhancedExecutionTimingCollector({ agentName: 'in-flight' });
+    executionRegistry.offerAbandonAfterMs(5); // a processor's offer no execution took
     expect(getDropCounts()['reset-probe']).toBe(1);
     expect(agentLabelCount()).toBeGreaterThan(0);
     expect(executionRegistry.size).toBeGreaterThan(0);
@@ -24,5 +25,8 @@ describe('resetForTests()', () => {
     expect(agentLabelCount()).toBe(0);
     expect(getGlobalAggregator()).not.toBe(aggregator);
     expect(executionRegistry.size).toBe(0);
+    const next = new EnhancedExecutionTimingCollector();
+    expect(executionRegistry.abandonAfterMsOf(next)).toBe(limits.abandonAfterMs);
+    next.complete();
   });
 });

@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trace } from '@opentelemetry/api';
-import { startAgentTelemetry, EnhancedExecutionTimingCollector, resetGlobalAggregator, getGlobalAggregator, MetricType, AggregationWindow } from '../../src';
+import { startAgentTelemetry, EnhancedExecutionTimingCollector, getGlobalAggregator, MetricType, AggregationWindow } from '../../src';
 import { findProgram } from '../support/external-program';
 import { startLoopbackServer } from '../support/loopback-server';
 import { sleep } from '../support/time';
 import { waitFor } from '../support/wait-for';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
 interface OtlpSpan {
   traceId: string;
@@ -38,7 +39,7 @@ describe('startAgentTelemetry over the wire', () => {
       res.setHeader('content-type', 'application/json');
       res.end('{}');
     });
-    resetGlobalAggregator();
+    resetForTests();
     const telemetry = startAgentTelemetry({
       serviceName: 'wire-test',
       prometheus: { host: '127.0.0.1', port: 0 },

@@ -5,10 +5,11 @@ import { FakeListChatModel, FakeRetriever, FakeStreamingChatModel } from '@langc
 import { AIMessage } from '@langchain/core/messages';
 import { AgentTimingCallbackHandler } from '../../../src/agents/langchain';
 import { withExecution } from '../../../src/agents/context-helpers';
-import { getDropCounts, resetDropCounts } from '../../../src/internal/diag';
+import { getDropCounts } from '../../../src/internal/diag';
 import { ATTR_RUN_ID } from '../../../src/spans/names';
 import { categorySum, sleep } from '../../support/time';
 import { completions, spanRecorder } from '../support';
+import { resetForTests } from '../../../src/setup/reset-for-tests';
 
 const recorder = spanRecorder();
 
@@ -20,7 +21,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   recorder.exporter.reset();
-  resetDropCounts();
+  resetForTests();
 });
 
 const adder = tool(

@@ -10,9 +10,10 @@ import { StructuredTool } from '@langchain/core/tools';
 import { z } from 'zod';
 import { AgentTimingCallbackHandler } from '../../../src/agents/langchain';
 import { withExecution } from '../../../src/agents/context-helpers';
-import { getDropCounts, resetDropCounts } from '../../../src/internal/diag';
+import { getDropCounts } from '../../../src/internal/diag';
 import { sleep } from '../../support/time';
 import { completions, spanRecorder } from '../support';
+import { resetForTests } from '../../../src/setup/reset-for-tests';
 
 /*
  * Spans made in the body of a tool, model or retriever run the handler timed are children of the
@@ -30,7 +31,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   recorder.exporter.reset();
-  resetDropCounts();
+  resetForTests();
 });
 
 /** A client span like an instrumentation makes: from the active context, ended after `ms`. */
