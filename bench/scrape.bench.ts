@@ -1,3 +1,5 @@
+// Over ~400 lines on purpose: one file per scenario (bench/harness.ts), and this scenario's three
+// groups share one telemetry, one prom-client registry of the same 2 208 series and one scraper process.
 /**
  * The /metrics scrape at 2 208 series, the issue's ~2 200 (69 agents × 2 outcomes × 16 series of
  * our four histograms: execution, 9 categories, TTFT, 5 operation categories, each with the dense

@@ -1,3 +1,6 @@
+// Over ~400 lines on purpose: serveMetrics() is one HTTP server whose connection limits, timeouts,
+// routes, gzip and shutdown share its sockets and counters (one closure), and the shared scrape
+// beside it (one collection for concurrent scrapes) serves only this server.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createGzip } from 'node:zlib';
