@@ -1,7 +1,8 @@
 import { getGlobalAggregator, resetGlobalAggregator, setGlobalAggregator } from '../../src/aggregation/global-aggregator';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 import { MetricsAggregator } from '../../src/aggregation/metrics-aggregator';
 
-afterEach(() => resetGlobalAggregator());
+afterEach(() => resetForTests());
 
 describe('global aggregator', () => {
   it('is one lazily created process-wide instance', () => {

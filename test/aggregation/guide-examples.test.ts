@@ -2,16 +2,15 @@
  * The guide's "Metrics Aggregation" section, translated to TypeScript. The collector there is
  * stood in for by what it hands over: its metrics and its breakdown.
  */
-import { getGlobalAggregator, resetGlobalAggregator } from '../../src/aggregation/global-aggregator';
-import { resetDropCounts } from '../../src/internal/diag';
+import { getGlobalAggregator } from '../../src/aggregation/global-aggregator';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 import { AggregationWindow, MetricType, type PerformanceMetric } from '../../src/types/metric-type';
 import { breakdown } from './support';
 
 beforeEach(() => {
-  resetGlobalAggregator();
-  resetDropCounts();
+  resetForTests();
 });
-afterAll(() => resetGlobalAggregator());
+afterAll(() => resetForTests());
 
 /** What `collector.metrics` and `collector.getBreakdown()` give after an execution. */
 function finishedCollector(executionId: string, llmMs: number) {

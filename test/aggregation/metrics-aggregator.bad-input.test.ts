@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { MetricsAggregator } from '../../src/aggregation/metrics-aggregator';
-import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
+import { getDropCounts } from '../../src/internal/diag';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 import type { TimingBreakdown } from '../../src/breakdown/timing-breakdown';
 import { AggregationWindow, MetricType, type PerformanceMetric } from '../../src/types/metric-type';
 import { breakdown, ManualClock, metric, NOON } from './support';
@@ -8,7 +9,7 @@ import { breakdown, ManualClock, metric, NOON } from './support';
 const LLM = MetricType.LLM_PROCESSING;
 const W = AggregationWindow.HOUR;
 
-beforeEach(() => resetDropCounts());
+beforeEach(() => resetForTests());
 
 function setup(options: ConstructorParameters<typeof MetricsAggregator>[0] = {}) {
   return new MetricsAggregator({ now: new ManualClock(NOON).now, ...options });

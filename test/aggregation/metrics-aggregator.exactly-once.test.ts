@@ -1,5 +1,6 @@
 import { MetricsAggregator } from '../../src/aggregation/metrics-aggregator';
-import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
+import { getDropCounts } from '../../src/internal/diag';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 import { feedSink } from '../../src/api/completion';
 import { AggregationWindow, MetricType, type PerformanceMetric } from '../../src/types/metric-type';
 import { breakdown, ManualClock, metric, NOON } from './support';
@@ -7,7 +8,7 @@ import { breakdown, ManualClock, metric, NOON } from './support';
 const { DATABASE_QUERY: DB, LLM_PROCESSING: LLM, TOTAL_EXECUTION: TOTAL, TTFT, TOOL_EXECUTION: TOOL, QUEUE_WAIT } = MetricType;
 const W = AggregationWindow.HOUR;
 
-beforeEach(() => resetDropCounts());
+beforeEach(() => resetForTests());
 
 function setup(options: ConstructorParameters<typeof MetricsAggregator>[0] = {}) {
   const clock = new ManualClock(NOON + 1000);

@@ -1,12 +1,12 @@
 import { MetricsAggregator } from '../../src/aggregation/metrics-aggregator';
-import { resetDropCounts } from '../../src/internal/diag';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 import { AggregationWindow, MetricType } from '../../src/types/metric-type';
 import { HOUR, ManualClock, metric, MINUTE, NOON, SECOND } from './support';
 
 const LLM = MetricType.LLM_PROCESSING;
 const DB = MetricType.DATABASE_QUERY;
 
-beforeEach(() => resetDropCounts());
+beforeEach(() => resetForTests());
 
 function setup(options: ConstructorParameters<typeof MetricsAggregator>[0] = {}) {
   const clock = new ManualClock(NOON);

@@ -1,11 +1,11 @@
 import { MetricsAggregator } from '../../src/aggregation/metrics-aggregator';
-import { resetDropCounts } from '../../src/internal/diag';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 import { AggregationWindow, MetricType } from '../../src/types/metric-type';
 import { exactPercentile, logNormal, ManualClock, metric, MINUTE, NOON, relErr, SECOND } from './support';
 
 const { LLM_PROCESSING: LLM, DATABASE_QUERY: DB, TOOL_EXECUTION: TOOL, TTFT, MEMORY_USAGE, THREAD_POOL_USAGE } = MetricType;
 
-beforeEach(() => resetDropCounts());
+beforeEach(() => resetForTests());
 
 /** Clock at 12:00:05: the last FIVE_MINUTES window starts 11:55:10, the one before 11:50:10. */
 function setup(options: ConstructorParameters<typeof MetricsAggregator>[0] = {}) {

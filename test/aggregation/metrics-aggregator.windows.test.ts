@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { MetricsAggregator } from '../../src/aggregation/metrics-aggregator';
-import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
+import { getDropCounts } from '../../src/internal/diag';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 import { AggregationWindow, MetricType } from '../../src/types/metric-type';
 import { exactPercentile, HOUR, logNormal, ManualClock, metric, MINUTE, NOON, relErr, SECOND } from './support';
 
 const LLM = MetricType.LLM_PROCESSING;
 const { MINUTE: W_MINUTE, FIVE_MINUTES, HOUR: W_HOUR, DAY, WEEK } = AggregationWindow;
 
-beforeEach(() => resetDropCounts());
+beforeEach(() => resetForTests());
 
 function setup(startMs: number, options: ConstructorParameters<typeof MetricsAggregator>[0] = {}) {
   const clock = new ManualClock(startMs);

@@ -1,7 +1,8 @@
 import { ResourceReadings } from '../../src/aggregation/resource-readings';
-import { getDropCounts, resetDropCounts } from '../../src/internal/diag';
+import { getDropCounts } from '../../src/internal/diag';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 
-beforeEach(() => resetDropCounts());
+beforeEach(() => resetForTests());
 
 describe('ResourceReadings', () => {
   it('keeps the newest reading per name by timestamp', () => {
