@@ -193,13 +193,21 @@ function straddleFraction(threshold: number, key: number, gamma: number): number
   return f <= 0 ? 0 : f >= 1 ? 1 : f;
 }
 
+/** Key mappings shared by sketches of the same accuracy. Bounded: a program that makes aggregators
+ *  with many distinct accuracies gets an unshared mapping past MAX_SHARED_MAPPINGS (same results). */
 const mappings = new Map<number, KeyMapping>();
+const MAX_SHARED_MAPPINGS = 16;
 
 function sharedMapping(relativeAccuracy: number): KeyMapping {
   let m = mappings.get(relativeAccuracy);
   if (!m) {
     m = new LogCollapsingLowestDenseDDSketch({ relativeAccuracy }).mapping;
-    mappings.set(relativeAccuracy, m);
+    if (mappings.size < MAX_SHARED_MAPPINGS) mappings.set(relativeAccuracy, m);
   }
   return m;
+}
+
+/** How many key mappings are shared (for the bound's test). @internal */
+export function sharedMappingCount(): number {
+  return mappings.size;
 }

@@ -1,4 +1,4 @@
-import { QuantileSketch, nearestRank } from '../../src/aggregation/quantile-sketch';
+import { QuantileSketch, nearestRank, sharedMappingCount } from '../../src/aggregation/quantile-sketch';
 import { exactPercentile, logNormal, relErr } from './support';
 
 const SETTINGS = { relativeAccuracy: 0.01, maxBins: 1024 };
@@ -113,6 +113,23 @@ describe('QuantileSketch', () => {
     expect(dd.count).toBe(6);
     expect(dd.zeroCount).toBe(1);
     expect(dd.getValueAtQuantile(1)).toBeCloseTo(5, 1);
+  });
+});
+
+describe('shared key mappings', () => {
+  it('are kept for at most 16 accuracies; sketches of any other accuracy still merge and answer alike', () => {
+    const values = logNormal(5_000, 100, 1, 3);
+    const sorted = [...values].sort((a, b) => a - b);
+    for (let k = 0; k < 40; k++) {
+      const settings = { relativeAccuracy: 0.01 + k * 0.001, maxBins: 2048 };
+      const a = new QuantileSketch(settings);
+      const b = new QuantileSketch(settings);
+      values.forEach((v, i) => (i % 2 ? a : b).add(v));
+      a.merge(b);
+      expect(relErr(a.percentile(95, sorted[0], sorted[sorted.length - 1]), exactPercentile(sorted, 95))).toBeLessThanOrEqual(settings.relativeAccuracy);
+    }
+    expect(sharedMappingCount()).toBeLessThanOrEqual(16);
+    expect(sharedMappingCount()).toBeGreaterThan(0);
   });
 });
 
