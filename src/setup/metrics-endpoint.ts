@@ -308,6 +308,8 @@ export function serveMetrics(reader: MetricReader, config: MetricsEndpointConfig
           return;
         }
         res.writeHead(200, scrape.gzip ? GZIP_HEADERS : PLAIN_HEADERS);
+        // From here on a silent socket is the reader's doing again: the idle timeout is back.
+        res.socket?.setTimeout(config.idleTimeoutMillis);
         if (head) {
           res.end();
           return;
@@ -335,7 +337,12 @@ export function serveMetrics(reader: MetricReader, config: MetricsEndpointConfig
     });
     // Headers go out with the first chunk (or the failure), so a failed collection can still say 503.
     if (at.next !== undefined || scrape.done) pump();
-    else scrape.whenMore(pump);
+    else {
+      // Until then nothing moves on the socket because the collection is slow (a busy or loaded
+      // process), not the reader: the idle timeout must not drop the scraper for our delay.
+      res.socket?.setTimeout(0);
+      scrape.whenMore(pump);
+    }
   };
 
   const runRoute = (handler: RouteHandler, req: IncomingMessage, res: ServerResponse): void => {

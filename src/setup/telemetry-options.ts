@@ -26,7 +26,8 @@ export interface PrometheusEndpointOptions {
   requestTimeoutMillis?: number;
   /** An idle keep-alive connection is closed after this time, ms. Default 5000. */
   keepAliveTimeoutMillis?: number;
-  /** A connection on which nothing moves (a scraper that stopped reading) is closed after this time, ms. Default 10 000. */
+  /** A connection on which nothing moves (a scraper that stopped reading) is closed after this time, ms; not counted while
+   *  the scrape is still being collected (then the process is the slow side). Default 10 000. */
   idleTimeoutMillis?: number;
   /** Most response bytes queued for one connection; past it that connection is dropped. Default 1 MiB. */
   maxBufferedBytes?: number;

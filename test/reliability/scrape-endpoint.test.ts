@@ -190,6 +190,22 @@ describe('20 concurrent scrapes', () => {
 });
 
 describe('slow readers', () => {
+  it('are not dropped while the collection is the slow side (a loaded process): the idle timeout waits for the first byte', async () => {
+    const server = await startScrapeServer(2, { idleTimeoutMillis: 200 });
+    try {
+      const release = holdCollections(server.reader);
+      const before = server.endpoint.stats();
+      const body = scrape(server.url);
+      await waitFor(() => server.endpoint.stats().collections > before.collections, 5_000);
+      await new Promise((r) => setTimeout(r, 800)); // four idle timeouts with no byte to send
+      release();
+      expect(await body).toContain('agent_execution_duration_seconds_bucket');
+      expect(server.endpoint.stats().timedOut - before.timedOut).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('hold one shared body while connected, are dropped after idleTimeoutMillis, and the memory comes back', async () => {
     const server = await startScrapeServer(AGENTS, { idleTimeoutMillis: 1500 });
     const sockets: Socket[] = [];
