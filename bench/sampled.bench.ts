@@ -8,8 +8,15 @@
  * round-robin over 100 executions (root spans) open at once, so about one in a hundred is sampled
  * on both sides, as in a service; executions and roots are opened before the timed loop and
  * completed after it, untimed.
+ *
+ * A third peer does by hand what an execution gives for every trace, sampled or not: the same
+ * 1 %-sampled spans plus an SDK histogram observation per phase, task, TTFT and execution (two clock
+ * reads each, a Prometheus reader attached), so the ratio against it is the cost of the same
+ * numbers, not of numbers the bare spans never produce.
  */
 import { context, trace } from '@opentelemetry/api';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { defineScenario, yieldToEventLoop } from './harness';
@@ -25,6 +32,15 @@ const provider = new NodeTracerProvider({
   spanProcessors: [new BatchSpanProcessor(new NullExporter())],
 });
 const tracer = provider.getTracer('bare');
+const meterProvider = new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true })] });
+const meter = meterProvider.getMeter('bare');
+const BUCKETS = { advice: { explicitBucketBoundaries: [...sdk.bucketPlan().execution] } };
+const executionHistogram = meter.createHistogram('agent_execution_duration', { unit: 's', ...BUCKETS });
+const phaseHistogram = meter.createHistogram('agent_phase_duration', { unit: 's', ...BUCKETS });
+const ttftHistogram = meter.createHistogram('agent_time_to_first_token', { unit: 's', ...BUCKETS });
+const AGENT_LABELS = { 'gen_ai.agent.name': 'bench', outcome: 'success' };
+const PHASE_LABELS = PHASES.map((p) => ({ ...AGENT_LABELS, category: p }));
+const TASK_LABELS = { ...AGENT_LABELS, category: 'external_api' };
 const roots = new OpenRoots(tracer);
 const executions = new OpenExecutions();
 let telemetry: { shutdown: () => Promise<void> } | undefined;
@@ -70,6 +86,27 @@ function attributedExecutions(from: number, to: number): void {
     root.end();
   }
 }
+function bareExecutionsWithHistograms(from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const t0 = performance.now();
+    const root = tracer.startSpan('invoke_agent bench');
+    const ctx = trace.setSpan(context.active(), root);
+    for (let k = 0; k < 20; k++) {
+      const s = performance.now();
+      tracer.startSpan(PHASES[k % 5], undefined, ctx).end();
+      phaseHistogram.record((performance.now() - s) / 1000, PHASE_LABELS[k % 5]);
+    }
+    const tasks = [0, 1, 2].map((k) => ({ span: tracer.startSpan(`task${k}`, undefined, ctx), start: performance.now() }));
+    root.addEvent('gen_ai.first_token');
+    ttftHistogram.record((performance.now() - t0) / 1000, AGENT_LABELS);
+    for (const t of tasks) {
+      t.span.end();
+      phaseHistogram.record((performance.now() - t.start) / 1000, TASK_LABELS);
+    }
+    root.end();
+    executionHistogram.record((performance.now() - t0) / 1000, AGENT_LABELS);
+  }
+}
 function ourExecutions(from: number, to: number): void {
   for (let i = from; i < to; i++) {
     const c = new sdk.EnhancedExecutionTimingCollector({ agentName: 'bench' });
@@ -97,6 +134,20 @@ function ourExecutions2(from: number, to: number): void {
   }
 }
 
+function ourExecutions3(from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const c = new sdk.EnhancedExecutionTimingCollector({ agentName: 'bench' });
+    for (let k = 0; k < 20; k++) {
+      c.startPhase(PHASES[k % 5]);
+      c.stopPhase(PHASES[k % 5]);
+    }
+    const tasks = [0, 1, 2].map((k) => c.startParallelTask(`task${k}`, { category: 'external_api' }));
+    c.recordFirstToken();
+    for (const t of tasks) t.stop();
+    c.complete();
+  }
+}
+
 /** Executions per chunk between yields: ~24 spans each, so ~500 spans per chunk. */
 const chunked = (body: (from: number, to: number) => void) => async () => {
   for (let from = 0; from < EXECUTION_OPS; from += 20) {
@@ -108,6 +159,7 @@ const chunked = (body: (from: number, to: number) => void) => async () => {
 const PHASE_GROUP = 'phase at 1 % sampling, 100 executions open';
 const EXECUTION_GROUP = 'execution at 1 % sampling';
 const ATTRIBUTED_GROUP = 'execution at 1 % sampling, vs the same spans with attributes';
+const HISTOGRAM_GROUP = 'execution at 1 % sampling, vs the same spans + histograms by hand';
 
 export default defineScenario({
   name: 'sampled',
@@ -145,9 +197,23 @@ export default defineScenario({
       name: 'agent-timing execution, 1 %-sampled (default set-up) ',
       ops: EXECUTION_OPS,
       run: chunked(ourExecutions2),
+    },
+    {
+      group: HISTOGRAM_GROUP,
+      name: '24 bare OTel spans, 1 %-sampled, + 24 histogram observations',
+      peer: true,
+      ops: EXECUTION_OPS,
+      run: chunked(bareExecutionsWithHistograms),
+    },
+    {
+      group: HISTOGRAM_GROUP,
+      name: 'agent-timing execution, 1 %-sampled (default set-up)  ',
+      ops: EXECUTION_OPS,
+      run: chunked(ourExecutions3),
       teardown: async () => {
         await telemetry?.shutdown();
         await provider.shutdown();
+        await meterProvider.shutdown();
         for (const k of Object.keys(ENV)) delete process.env[k];
       },
     },
