@@ -376,7 +376,7 @@ function* windowViewsSteps(
   target: number,
   list: readonly ReportExecution[],
 ): Generator<void, WindowView[], void> {
-  const exported = aggregator.exportMetrics(AggregationWindow.WEEK);
+  const exported = yield* aggregator.exportMetricsSteps(AggregationWindow.WEEK);
   yield;
   const views: WindowView[] = [];
   const byStart = new Map<number, Pick<WindowView, 'anomalies' | 'trends' | 'observations'>>();
