@@ -148,6 +148,8 @@ export type {
   WaterfallRow,
   ExecutionSummary,
   ExecutionDetail,
+  WindowView,
+  WindowBreakdown,
   PageData,
 } from './report';
 

@@ -266,6 +266,21 @@ export class MetricsAggregator {
     return metrics;
   }
 
+  /**
+   * exportMetrics() in steps, the same list (with lastExportTruncated/lastExportOmitted set when it
+   * ends): the window's entries are picked and copied in the first step, then turned into objects
+   * `perStep` at a time, with a yield between, so a caller can give the event loop a turn (the live
+   * report: its largest step was this export, 6–30 ms for 10 000 observations).
+   */
+  *exportMetricsSteps(window: AggregationWindow, perStep = 1000): Generator<void, PerformanceMetric[], void> {
+    const from = this.startOf(window);
+    let counted = 0;
+    for (const s of this.series) if (s) counted += s.countSince(from);
+    const metrics = yield* this.buffer.exportSinceSteps(from, Math.max(1, perStep));
+    this.lastOmitted = Math.max(0, counted - metrics.length);
+    return metrics;
+  }
+
   /** True when the last exportMetrics() call returned fewer observations than its window holds. */
   get lastExportTruncated(): boolean {
     return this.lastOmitted > 0;

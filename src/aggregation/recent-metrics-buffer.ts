@@ -2,6 +2,16 @@ import type { PerformanceMetric } from '../types/metric-type';
 import { jsonSafeCopy } from './json-safe';
 import { METRIC_TYPES } from './metric-type-index';
 
+/** The columns an exported metric is read from (the buffer's own, or a copy of them). */
+interface Columns {
+  types: Uint8Array;
+  values: Float64Array;
+  timestamps: Float64Array;
+  executionIds: (string | undefined)[];
+  agentNames: (string | undefined)[];
+  metadata: (Record<string, unknown> | undefined)[] | undefined;
+}
+
 /** First allocation of the columns; they double up to the capacity as traffic needs. */
 const INITIAL_COLUMNS = 1024;
 
@@ -74,6 +84,36 @@ export class RecentMetricsBuffer {
    * ready for JSON.stringify.
    */
   exportSince(fromMs: number): PerformanceMetric[] {
+    const columns = this.columns();
+    return this.positionsSince(fromMs).map((i) => metricAt(columns, i));
+  }
+
+  /**
+   * exportSince() in steps, the same list: the entries are picked and their columns copied in the
+   * first step (a push between two steps cannot change what is exported), then turned into objects
+   * `perStep` at a time, with a yield between. For callers that must not block the event loop.
+   */
+  *exportSinceSteps(fromMs: number, perStep: number): Generator<void, PerformanceMetric[], void> {
+    const positions = this.positionsSince(fromMs);
+    const c = this.columns();
+    const copy: Columns = {
+      types: c.types.slice(),
+      values: c.values.slice(),
+      timestamps: c.timestamps.slice(),
+      executionIds: c.executionIds.slice(),
+      agentNames: c.agentNames.slice(),
+      metadata: c.metadata?.slice(),
+    };
+    const out: PerformanceMetric[] = [];
+    for (let k = 0; k < positions.length; k++) {
+      if (k % perStep === 0) yield;
+      out.push(metricAt(copy, positions[k]));
+    }
+    return out;
+  }
+
+  /** Positions of the entries with timestamp ≥ fromMs, in export order. */
+  private positionsSince(fromMs: number): number[] {
     const picked: number[] = [];
     const start = this.size < this.columnsInUse() ? 0 : this.head;
     for (let k = 0; k < this.size; k++) {
@@ -82,7 +122,11 @@ export class RecentMetricsBuffer {
     }
     // Arrival order is almost timestamp order; a stable sort puts late arrivals where they belong.
     picked.sort((a, b) => this.timestamps[a] - this.timestamps[b] || order(a, b, start, this.columnsInUse()));
-    return picked.map((i) => this.toMetric(i));
+    return picked;
+  }
+
+  private columns(): Columns {
+    return { types: this.types, values: this.values, timestamps: this.timestamps, executionIds: this.executionIds, agentNames: this.agentNames, metadata: this.metadata };
   }
 
   /** Forgets entries older than fromMs (retention) without counting them as truncation. */
@@ -125,21 +169,6 @@ export class RecentMetricsBuffer {
     return this.types.length;
   }
 
-  private toMetric(i: number): PerformanceMetric {
-    const m: PerformanceMetric = {
-      metricType: METRIC_TYPES[this.types[i]],
-      value: this.values[i],
-      timestamp: this.timestamps[i],
-    };
-    const executionId = this.executionIds[i];
-    if (executionId !== undefined) m.executionId = executionId;
-    const agentName = this.agentNames[i];
-    if (agentName !== undefined) m.agentName = agentName;
-    const metadata = this.metadata?.[i];
-    if (metadata !== undefined) m.metadata = jsonSafeCopy(metadata) as Record<string, unknown>;
-    return m;
-  }
-
   private grow(): void {
     const n = Math.min(this.capacity, Math.max(INITIAL_COLUMNS, this.types.length * 2));
     const keep: number[] = [];
@@ -172,6 +201,22 @@ export class RecentMetricsBuffer {
     this.size = positions.length;
     this.head = positions.length % columns;
   }
+}
+
+/** A plain, JSON-safe copy of the entry at column position i. */
+function metricAt(c: Columns, i: number): PerformanceMetric {
+  const m: PerformanceMetric = {
+    metricType: METRIC_TYPES[c.types[i]],
+    value: c.values[i],
+    timestamp: c.timestamps[i],
+  };
+  const executionId = c.executionIds[i];
+  if (executionId !== undefined) m.executionId = executionId;
+  const agentName = c.agentNames[i];
+  if (agentName !== undefined) m.agentName = agentName;
+  const metadata = c.metadata?.[i];
+  if (metadata !== undefined) m.metadata = jsonSafeCopy(metadata) as Record<string, unknown>;
+  return m;
 }
 
 /** Arrival order of two column positions in a ring that starts at `start`. */

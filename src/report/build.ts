@@ -2,12 +2,13 @@ import type { MetricsAggregator } from '../aggregation/metrics-aggregator';
 import { PerformanceAnalyzer } from '../analysis/performance-analyzer';
 import type { ResourceSample } from '../agents/resource-sampler';
 import { DEFAULT_SLO_THRESHOLDS_MS } from '../metrics/buckets';
-import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD } from '../breakdown/categories';
+import { BREAKDOWN_CATEGORIES, CATEGORY_FIELD, CATEGORY_METRIC_TYPE, PHASE_CATEGORIES } from '../breakdown/categories';
 import type { CriticalPathEntry } from '../breakdown/critical-path';
 import { efficiencyScore, type TimingBreakdownData } from '../breakdown/timing-breakdown';
 import { changePercent, classifyTrend, DEFAULT_TREND_THRESHOLDS } from '../aggregation/trend';
 import { percentile } from '../analysis/statistics';
 import type { Anomaly } from '../analysis/anomaly-detection';
+import type { AggregatedMetrics } from '../aggregation/aggregated-metrics';
 import { AggregationWindow, MetricType, TIME_METRIC_TYPES, type PerformanceMetric } from '../types/metric-type';
 import { VERSION } from '../version';
 import {
@@ -27,6 +28,8 @@ import {
   type TrendRow,
   type TtftDistribution,
   type WaterfallRow,
+  type WindowBreakdown,
+  type WindowView,
 } from './model';
 
 /** One completed execution as the report takes it. */
@@ -62,7 +65,8 @@ export interface BuildReportOptions {
   sloTargetPercent?: number;
   /** Window of the headline percentiles, SLOs, anomalies and trends. Default one hour. */
   window?: AggregationWindow;
-  /** Also report percentiles and SLOs for each of the aggregator's windows. Default false. */
+  /** Also report each of the aggregator's windows (percentiles, SLOs, shares by category, bottlenecks,
+   *  anomalies and trends); the headline's are then those of `window`. Default false. */
   allWindows?: boolean;
   /** Buckets of the throughput chart. Default 60. */
   throughputBuckets?: number;
@@ -118,9 +122,9 @@ function ttftDistribution(list: readonly ReportExecution[], aggregator: MetricsA
   return { count: values.length, p50: a?.p50, p95: a?.p95, p99: a?.p99, max: a?.max, sloMs, buckets };
 }
 
-function bottleneckRows(aggregator: MetricsAggregator): BottleneckRow[] {
+function bottleneckRows(aggregator: MetricsAggregator, window?: AggregationWindow): BottleneckRow[] {
   return aggregator
-    .getBottlenecks(95)
+    .getBottlenecks(95, window === undefined ? {} : { window })
     .filter((b) => b.metricType !== 'total_execution' && b.timeAboveThresholdMs > 0)
     .map((b) => ({
       metricType: b.metricType,
@@ -323,6 +327,96 @@ const WINDOWS: Array<[string, AggregationWindow]> = [
   ['1w', AggregationWindow.WEEK],
 ];
 
+/** Index of the first metric at or after `fromMs` in a list sorted by timestamp (exportMetrics' order). */
+function firstAtOrAfter(metrics: readonly PerformanceMetric[], fromMs: number): number {
+  let lo = 0;
+  let hi = metrics.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (metrics[mid].timestamp < fromMs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Shares by category over a window from the aggregator's exact sums per type: the seven phase
+ * categories have a series each; the rest of total_execution's time is overhead (and uncategorized
+ * time, which has no series either).
+ */
+function windowBreakdown(stats: ReadonlyMap<string, AggregatedMetrics>): WindowBreakdown {
+  const total = stats.get(MetricType.TOTAL_EXECUTION);
+  if (!total || !(total.sum > 0)) return { executions: total?.count ?? 0, totalMs: total?.sum ?? 0, efficiencyPercent: efficiencyScore(0, 0, 0), categories: [] };
+  const rows = PHASE_CATEGORIES.map((category) => ({ category: category as string, ms: stats.get(CATEGORY_METRIC_TYPE[category])?.sum ?? 0 }));
+  const covered = rows.reduce((a, r) => a + r.ms, 0);
+  rows.push({ category: 'overhead', ms: Math.max(0, total.sum - covered) });
+  const waste = (stats.get(MetricType.QUEUE_WAIT)?.sum ?? 0) + rows[rows.length - 1].ms;
+  return {
+    executions: total.count,
+    totalMs: total.sum,
+    efficiencyPercent: efficiencyScore(total.sum, waste, 0),
+    categories: rows
+      .filter((r) => r.ms > 0)
+      .map((r) => ({ category: r.category, ms: r.ms, percent: (100 * r.ms) / total.sum, meanMs: r.ms / total.count }))
+      .sort((a, b) => b.ms - a.ms),
+  };
+}
+
+/**
+ * Every window's view, in steps: one export (the week's; a shorter window's observations are the
+ * tail of it, the export being sorted by time), then per window its statistics, SLOs, shares and
+ * bottlenecks from the sketches (a step each) and its anomalies and trends over its part of the
+ * export (a step per metric type). Windows whose part is the same as a shorter one's (no
+ * observation between their starts) share its anomalies and trends.
+ */
+function* windowViewsSteps(
+  aggregator: MetricsAggregator,
+  analyzer: PerformanceAnalyzer,
+  thresholds: Record<string, number>,
+  target: number,
+  list: readonly ReportExecution[],
+): Generator<void, WindowView[], void> {
+  const exported = yield* aggregator.exportMetricsSteps(AggregationWindow.WEEK);
+  yield;
+  const views: WindowView[] = [];
+  const byStart = new Map<number, Pick<WindowView, 'anomalies' | 'trends' | 'observations'>>();
+  for (const [name, w] of WINDOWS) {
+    const stats = new Map<string, AggregatedMetrics>();
+    const percentiles: PercentileRow[] = [];
+    let fromMs = Infinity;
+    let counted = 0;
+    for (const type of TIME_METRIC_TYPES) {
+      const a = aggregator.getAggregatedMetrics(type, w);
+      if (!a) continue;
+      stats.set(type, a);
+      fromMs = a.windowStartMs;
+      counted += a.count;
+      percentiles.push({ metricType: type, count: a.count, mean: a.mean, p50: a.p50, p90: a.p90, p95: a.p95, p99: a.p99, max: a.max });
+    }
+    yield;
+    const slo = sloRows(aggregator, analyzer, thresholds, target, w);
+    yield;
+    const breakdown = windowBreakdown(stats);
+    const bottlenecks = bottleneckRows(aggregator, w);
+    yield;
+    const start = firstAtOrAfter(exported, fromMs);
+    let tail = byStart.get(start);
+    if (!tail) {
+      const metrics = exported.slice(start);
+      const inWindow = list.filter((r) => r.breakdown.startedAt + r.breakdown.totalMs >= fromMs);
+      const anomalies = yield* anomalySummary(metrics, analyzer, inWindow);
+      const trends = yield* trendRows(metrics);
+      let used = 0;
+      for (const m of metrics) if ((TIME_METRIC_TYPES as readonly string[]).includes(m.metricType)) used++;
+      tail = { anomalies, trends, observations: { used, counted } };
+      byStart.set(start, tail);
+      yield;
+    }
+    views.push({ window: name, seconds: w, percentiles, slo, breakdown, bottlenecks, anomalies: tail.anomalies, trends: tail.trends, observations: { used: tail.observations!.used, counted } });
+  }
+  return views;
+}
+
 /** Builds the report from completed executions and the aggregator's windows. */
 export function buildReport(o: BuildReportOptions): AgentReport {
   const steps = buildReportSteps(o);
@@ -345,10 +439,13 @@ export function* buildReportSteps(o: BuildReportOptions): Generator<void, AgentR
   const window = o.window ?? AggregationWindow.HOUR;
   const thresholds = { ...DEFAULT_SLO_THRESHOLDS_MS, ...(o.sloThresholdsMs ?? {}) };
   const target = o.sloTargetPercent ?? DEFAULT_SLO_TARGET_PERCENT;
-  const metrics = aggregator.exportMetrics(window);
-  // The export holds the newest maxExportedMetrics observations: past that the SLO counts come
-  // from the aggregator's sketches, which saw every observation of the window.
-  const truncated = aggregator.lastExportTruncated;
+  const views = o.allWindows ? yield* windowViewsSteps(aggregator, analyzer, thresholds, target, list) : undefined;
+  const headline = views?.find((v) => v.seconds === window);
+  // Without the windows: the headline window's own export. The export holds the newest
+  // maxExportedMetrics observations: past that the SLO counts come from the aggregator's
+  // sketches, which saw every observation of the window.
+  const metrics = headline ? [] : aggregator.exportMetrics(window);
+  const truncated = headline ? true : aggregator.lastExportTruncated;
   yield;
   const summary = aggregator.getPerformanceSummary();
   yield;
@@ -372,18 +469,31 @@ export function* buildReportSteps(o: BuildReportOptions): Generator<void, AgentR
   yield;
   const breakdown = breakdownTotals(list);
   yield;
-  const percentiles = percentileRows(aggregator, window);
-  yield;
   const ttft = ttftDistribution(list, aggregator, window, thresholds[MetricType.TTFT] ?? DEFAULT_SLO_THRESHOLDS_MS.time_to_first_token);
   yield;
-  const bottlenecks = bottleneckRows(aggregator);
-  yield;
-  const anomalies = yield* anomalySummary(metrics, analyzer, list);
-  yield;
-  const slo = sloRows(truncated ? aggregator : metrics, analyzer, thresholds, target, window);
-  yield;
-  const trendItems = yield* trendRows(metrics);
-  yield;
+  let percentiles: PercentileRow[];
+  let bottlenecks: BottleneckRow[];
+  let anomalies: AnomalySummary;
+  let slo: SloRow[];
+  let trendItems: TrendRow[];
+  if (headline) {
+    // The live report: the headline is its window's view (computed once, above).
+    ({ percentiles, slo } = headline);
+    bottlenecks = headline.bottlenecks!;
+    anomalies = headline.anomalies!;
+    trendItems = headline.trends!;
+  } else {
+    percentiles = percentileRows(aggregator, window);
+    yield;
+    bottlenecks = bottleneckRows(aggregator);
+    yield;
+    anomalies = yield* anomalySummary(metrics, analyzer, list);
+    yield;
+    slo = sloRows(truncated ? aggregator : metrics, analyzer, thresholds, target, window);
+    yield;
+    trendItems = yield* trendRows(metrics);
+    yield;
+  }
   const recommendations = {
     average: analyzer.analyzeAggregates(summary.currentMetrics)?.recommendations ?? [],
     slowest: slowest ? analyzer.analyzeTimingBreakdown(slowest.breakdown).recommendations : [],
@@ -415,15 +525,7 @@ export function* buildReportSteps(o: BuildReportOptions): Generator<void, AgentR
     throughput: throughputView,
     executions,
   };
-  if (o.allWindows) {
-    // Each window's SLOs from the aggregator's sketches: every observation of the window (an
-    // export would copy up to maxExportedMetrics observations per window, and miss the older ones).
-    report.windows = [];
-    for (const [name, w] of WINDOWS) {
-      report.windows.push({ window: name, seconds: w, percentiles: percentileRows(aggregator, w), slo: sloRows(aggregator, analyzer, thresholds, target, w) });
-      yield;
-    }
-  }
+  if (views) report.windows = views;
   if (o.keptNote) report.keptNote = o.keptNote;
   if (slowest) report.slowest = executionDetail(slowest);
   return report;

@@ -11,4 +11,4 @@ export type { ReportRecorderOptions } from './recorder';
 export { waterfallFromSpans } from './waterfall';
 export type { LiveReportOptions, ReportSnapshot } from './live';
 export { REPORT_SCHEMA } from './model';
-export type { AgentReport, WaterfallRow, ExecutionSummary, ExecutionDetail, PageData } from './model';
+export type { AgentReport, WaterfallRow, ExecutionSummary, ExecutionDetail, PageData, WindowView, WindowBreakdown } from './model';

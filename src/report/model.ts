@@ -191,12 +191,32 @@ export interface ExecutionSummary {
   phases: Record<string, number>;
 }
 
-/** Percentiles and SLOs over one of the aggregator's windows. */
+/** Shares by category over one of the aggregator's windows, from its exact per-type sums. */
+export interface WindowBreakdown {
+  /** Executions completed in the window (total_execution observations). */
+  executions: number;
+  totalMs: number;
+  efficiencyPercent: number;
+  /** The seven phase categories from their series; `overhead` is the rest of the executions' time
+   *  (the aggregator keeps no series for overhead or uncategorized time, so it holds both). */
+  categories: CategoryTotal[];
+}
+
+/** Everything the page switches with its window selector, over one of the aggregator's windows. */
 export interface WindowView {
   window: string;
   seconds: number;
   percentiles: PercentileRow[];
   slo: SloRow[];
+  /** The fields below are absent in reports saved before they existed; the page then shows the headline ones. */
+  breakdown?: WindowBreakdown;
+  /** getBottlenecks(95) over the window. */
+  bottlenecks?: BottleneckRow[];
+  /** Over the window's observations in the aggregator's export (the newest maxExportedMetrics of them). */
+  anomalies?: AnomalySummary;
+  trends?: TrendRow[];
+  /** Time observations the anomalies and trends were computed from, and how many the window counted. */
+  observations?: { used: number; counted: number };
 }
 
 /** The report: what the terminal shows, the JSON holds and the HTML page draws. */

@@ -129,18 +129,20 @@ export const PAGE_SCRIPT = String.raw`
       if (x.memoryMbPeak !== undefined) parts.push('RSS ≤ ' + Math.round(x.memoryMbPeak) + ' MB');
     }
     document.getElementById('subline').textContent = parts.join(' · ');
-    var total = R.percentiles.filter(function (p) { return p.metricType === 'total_execution'; })[0] || {};
-    var missed = R.slo.filter(function (o) { return !o.met; }).length;
-    var a = R.anomalies;
+    var v = windowView();
+    var total = v.percentiles.filter(function (p) { return p.metricType === 'total_execution'; })[0] || {};
+    var missed = v.slo.filter(function (o) { return !o.met; }).length;
+    var a = v.anomalies;
     var found = a.planted.filter(function (p) { return p.flagged; }).length;
     var kpis = [
       { label: 'Executions', value: String(run.succeeded), sub: run.failed ? run.failed + ' failed' : 'all succeeded', cls: run.failed ? 'bad' : '' },
       { label: 'Total p50', value: fmtMs(total.p50), sub: 'p95 ' + fmtMs(total.p95) },
       { label: 'Time to first token p95', value: fmtMs(R.ttft.p95), sub: 'p50 ' + fmtMs(R.ttft.p50) },
-      { label: 'Efficiency', value: fmtPct(R.breakdown.efficiencyPercent, 0), sub: 'not queued, not unaccounted' },
-      { label: 'SLOs met', value: (R.slo.length - missed) + ' / ' + R.slo.length, sub: 'target ' + (R.slo[0] ? R.slo[0].targetPercent : 99) + ' %', cls: missed ? 'bad' : 'good' },
+      { label: 'Efficiency', value: fmtPct(v.breakdown.efficiencyPercent, 0), sub: 'not queued, not unaccounted' },
+      { label: 'SLOs met', value: (v.slo.length - missed) + ' / ' + v.slo.length, sub: 'target ' + (v.slo[0] ? v.slo[0].targetPercent : 99) + ' %', cls: missed ? 'bad' : 'good' },
       { label: 'Anomalous executions', value: String(a.executions), sub: a.total + ' observations' + (a.planted.length ? ' · ' + found + ' of ' + a.planted.length + ' planted found' : '') },
     ];
+    if (v.window) kpis.forEach(function (o, i) { if (i > 0) o.label += ' · ' + v.window; });
     var k = document.getElementById('kpis');
     k.textContent = '';
     append(k, kpis.map(function (o) {
@@ -150,8 +152,13 @@ export const PAGE_SCRIPT = String.raw`
 
   // ---- where the time went ------------------------------------------------------------------------
   function renderBreakdown() {
-    var b = R.breakdown;
+    var v = windowView();
+    var b = v.breakdown;
     var host = body('breakdown');
+    if (v.window) {
+      note('breakdown', v.window + ': ' + b.executions + ' executions completed in the window. From the aggregator’s exact sums per category; overhead is the rest of their time (uncategorized time included).');
+      append(host, windowBar('breakdown'));
+    }
     var stack = h('div', { class: 'stack', role: 'img', 'aria-label': 'Share of execution time by category' }, b.categories.map(function (c) {
       var d = h('div', { style: { width: c.percent + '%', background: color(c.category) } });
       tip(d, function () { return [h('b', { text: catLabel(c.category) }), h('br'), fmtPct(c.percent) + ' of all execution time', h('br'), h('span', { class: 'muted', text: 'mean ' + fmtMs(c.meanMs) + ' per execution' })]; });
@@ -473,20 +480,35 @@ export const PAGE_SCRIPT = String.raw`
   }
 
   // ---- windows, SLOs, percentiles --------------------------------------------------------------------
+  // Everything below the selector, the shares and the KPIs follow the window; a saved report from
+  // before per-window shares, bottlenecks, anomalies and trends shows its headline ones for those.
   function windowView() {
-    if (!R.windows || !st.window) return { percentiles: R.percentiles, slo: R.slo };
-    return R.windows.filter(function (w) { return w.window === st.window; })[0] || { percentiles: R.percentiles, slo: R.slo };
+    var head = { window: null, percentiles: R.percentiles, slo: R.slo, breakdown: R.breakdown, bottlenecks: R.bottlenecks, anomalies: R.anomalies, trends: R.trends.items };
+    var w = R.windows && R.windows.filter(function (x) { return x.window === (st.window || '1h'); })[0];
+    if (!w) return head;
+    return { window: w.window, percentiles: w.percentiles, slo: w.slo, breakdown: w.breakdown || head.breakdown, bottlenecks: w.bottlenecks || head.bottlenecks,
+      anomalies: w.anomalies || head.anomalies, trends: w.trends || head.trends, observations: w.observations };
   }
-  function windowBar() {
+  function renderWindowed() {
+    [renderHeader, renderBreakdown, renderSlo, renderPercentiles, renderBottlenecks, renderAnomalies, renderTrends].forEach(function (f) {
+      try { f(); } catch (err) { if (window.console) console.warn('report: a section could not be drawn', err); }
+    });
+  }
+  function windowBar(section) {
     if (!R.windows) return null;
-    return h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Aggregation window' }, [h('span', { class: 'note', text: 'Window' })].concat(R.windows.map(function (w) {
-      return h('button', { text: w.window, 'aria-pressed': String((st.window || '1h') === w.window), onclick: function () { st.window = w.window; renderSlo(); renderPercentiles(); } });
+    return h('div', { class: 'toolbar winbar', role: 'group', 'aria-label': 'Aggregation window' }, [h('span', { class: 'note', text: 'Window' })].concat(R.windows.map(function (w) {
+      return h('button', { text: w.window, 'data-window': w.window, 'aria-pressed': String((st.window || '1h') === w.window), onclick: function () {
+        st.window = w.window;
+        renderWindowed();
+        var again = document.querySelector('#' + section + ' .winbar button[data-window="' + w.window + '"]');
+        if (again) again.focus({ preventScroll: true });
+      } });
     })));
   }
   function renderSlo() {
     var host = body('slo');
     var slo = windowView().slo;
-    append(host, [windowBar(), h('div', { class: 'slo-cards' }, slo.map(function (o) {
+    append(host, [windowBar('slo'), h('div', { class: 'slo-cards' }, slo.map(function (o) {
       var left = Math.max(0, Math.min(100, o.budgetRemainingPercent));
       return h('div', { class: 'slo-card ' + (o.met ? 'met' : 'missed') }, [
         h('div', { class: 'note', text: metricLabel(o.metricType) + ' ≤ ' + fmtMs(o.thresholdMs) }),
@@ -513,7 +535,9 @@ export const PAGE_SCRIPT = String.raw`
     append(host, [R.windows ? null : null, table(['Metric', 'n', 'p50', 'p95', 'p99', 'max', 'p50 – p99, log scale (tick: p95)'], rows, [false, true, true, true, true, true, false])]);
   }
   function renderBottlenecks() {
-    var list = R.bottlenecks.slice(0, 8);
+    var v = windowView();
+    if (v.window) note('bottlenecks', v.window + ': getBottlenecks(95) over the window: the slowest 5 % of each metric and the time they cost.');
+    var list = v.bottlenecks.slice(0, 8);
     var most = Math.max.apply(null, list.map(function (b) { return b.timeAboveMs; }).concat([1]));
     var rows = list.map(function (b) {
       return [metricLabel(b.metricType), fmtMs(b.thresholdMs), String(b.atOrAbove), h('b', { text: fmtMs(b.timeAboveMs) }),
@@ -525,9 +549,15 @@ export const PAGE_SCRIPT = String.raw`
     if (!id) return '';
     return h('button', { class: 'link', text: shortId(id), 'aria-label': 'Open execution ' + id, onclick: function () { openExecution(id, true); } });
   }
+  function sampleNote(v) {
+    var o = v.observations;
+    if (!o) return '';
+    return ' ' + v.window + ': ' + (o.used < o.counted ? 'the newest ' + o.used + ' of the window’s ' + o.counted + ' observations (the aggregator’s export is bounded).' : 'all ' + o.counted + ' observations of the window.');
+  }
   function renderAnomalies() {
-    var a = R.anomalies;
-    note('anomalies', 'detectAnomalies(): ' + a.method + '. ' + a.executions + ' executions flagged, from ' + a.total + ' observations.');
+    var v = windowView();
+    var a = v.anomalies;
+    note('anomalies', 'detectAnomalies(): ' + a.method + '. ' + a.executions + ' executions flagged, from ' + a.total + ' observations.' + sampleNote(v));
     var rows = a.byType.map(function (t) {
       return [metricLabel(t.metricType), String(t.count), h('span', { style: { whiteSpace: 'nowrap' } }, [h('b', { text: fmtMs(t.worst.value) }), h('span', { class: 'note', text: '  vs median ' + fmtMs(t.worst.median) })]),
         t.worst.zScore.toFixed(1), [execLink(t.worst.executionId), t.worst.incident ? h('span', { class: 'pill warn', text: '⚑ planted', style: { marginLeft: '6px' } }) : '']];
@@ -541,10 +571,11 @@ export const PAGE_SCRIPT = String.raw`
     append(body('anomalies'), h('div', { class: parts.length > 1 ? 'grid2' : '' }, parts));
   }
   function renderTrends() {
+    var v = windowView();
     var t = R.trends;
-    note('trends', t.basis + ' (the aggregator’s own trends compare five-minute windows).');
+    note('trends', t.basis + ' (the aggregator’s own trends compare five-minute windows).' + sampleNote(v));
     var arrow = { improving: '↘ improving', stable: '→ stable', degrading: '↗ degrading' };
-    var rows = t.items.map(function (x) {
+    var rows = v.trends.map(function (x) {
       return [metricLabel(x.metricType), fmtMs(x.firstHalfP95), fmtMs(x.secondHalfP95), (x.changePercent >= 0 ? '+' : '') + x.changePercent.toFixed(0) + ' %', h('span', { class: 'pill ' + x.trend, text: arrow[x.trend] })];
     });
     append(body('trends'), rows.length ? table(['Metric', 'p95, first half', 'p95, second half', 'Change', 'Trend'], rows, [false, true, true, true, false]) : h('p', { class: 'note', text: 'Not enough observations yet.' }));

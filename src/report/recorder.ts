@@ -67,6 +67,13 @@ export class ReportRecorder implements SpanProcessor {
   private readonly pendingCap: number;
   private readonly spansCap: number;
   private readonly pending = new Map<string, ReadableSpan[]>();
+  /** The trace of the span that ended last, its list, and whether that list is in `pending` too. */
+  private curTraceId: string | undefined;
+  private curList: ReadableSpan[] | undefined;
+  private curInMap = false;
+  /** The execution whose root span ended last (its completion follows), with its spans. */
+  private endedId: string | undefined;
+  private endedList: ReadableSpan[] | undefined;
   /** Spans of executions whose root span has ended, until the completion hook takes them. */
   private readonly ended = new Map<string, ReadableSpan[]>();
   private readonly recent: Array<Kept | undefined>;
@@ -107,27 +114,51 @@ export class ReportRecorder implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     const traceId = span.spanContext().traceId;
-    let list = this.pending.get(traceId);
-    if (list === undefined) {
-      if (this.pending.size >= this.pendingCap) {
-        const oldest = this.pending.keys().next().value as string;
-        this.pending.delete(oldest);
-        reportDrop('report-pending-trace', `the report dropped the spans of a trace still waiting for its execution (more than ${this.pendingCap} traces in flight: raise report.maxPendingTraces)`);
-      }
-      list = [];
-      this.pending.set(traceId, list);
+    // The trace being recorded sits outside the `pending` map until a span of another trace ends:
+    // spans mostly end trace by trace (an execution's phases, then its root), so a sequential agent
+    // touches no Map at all (the Map's set and delete were most of this method in a profile).
+    let list = this.curList;
+    if (traceId !== this.curTraceId) {
+      if (this.curTraceId !== undefined && !this.curInMap) this.park(this.curTraceId, this.curList!);
+      list = this.pending.get(traceId);
+      this.curInMap = list !== undefined;
+      if (list === undefined) list = [];
+      this.curTraceId = traceId;
+      this.curList = list;
     }
     const executionId = span.attributes[ATTR_EXECUTION_ID];
     // An execution's root span is always kept: the waterfall hangs from it.
-    if (list.length < this.spansCap || typeof executionId === 'string') list.push(span);
+    if (list!.length < this.spansCap || typeof executionId === 'string') list!.push(span);
     else reportDrop('report-spans-per-trace', `the report kept the first ${this.spansCap} spans of a trace (raise report.maxSpansPerTrace)`);
     if (typeof executionId === 'string') {
       // The execution's root span: its trace's spans so far are what its waterfall draws. The list
       // stays pending when the execution is nested in a longer trace (a parent execution).
-      if (span.parentSpanContext === undefined || span.parentSpanContext.isRemote) this.pending.delete(traceId);
-      if (this.ended.size >= 64) this.ended.delete(this.ended.keys().next().value as string);
-      this.ended.set(executionId, list);
+      if (span.parentSpanContext === undefined || span.parentSpanContext.isRemote) {
+        if (this.curInMap) this.pending.delete(traceId);
+        this.curTraceId = undefined;
+        this.curList = undefined;
+        this.curInMap = false;
+      }
+      // Its completion follows at once (complete() ends the root span, then publishes): one slot,
+      // and a bounded map for the rare root whose completion has not come before the next one ends.
+      if (this.endedId !== undefined) {
+        if (this.ended.size >= 64) this.ended.delete(this.ended.keys().next().value as string);
+        this.ended.set(this.endedId, this.endedList!);
+      }
+      this.endedId = executionId;
+      this.endedList = list;
     }
+  }
+
+  /** Puts a trace's list into `pending`, dropping the oldest trace's beyond maxPendingTraces (the current one counts). */
+  private park(traceId: string, list: ReadableSpan[]): void {
+    if (this.pending.size >= this.pendingCap - 1) {
+      const oldest = this.pendingCap > 1 ? (this.pending.keys().next().value as string) : traceId;
+      this.pending.delete(oldest);
+      reportDrop('report-pending-trace', `the report dropped the spans of a trace still waiting for its execution (more than ${this.pendingCap} traces in flight: raise report.maxPendingTraces)`);
+      if (oldest === traceId) return;
+    }
+    this.pending.set(traceId, list);
   }
 
   private onComplete(b: TimingBreakdown): void {
@@ -143,8 +174,15 @@ export class ReportRecorder implements SpanProcessor {
     num[at++] = b.ttftMs === undefined ? NaN : b.ttftMs;
     num[at++] = b.outcome === 'error' ? 1 : 0;
     for (let i = 0; i < FIELDS.length; i++) num[at + i] = b[FIELDS[i]];
-    const spans = this.ended.get(b.executionId);
-    if (spans !== undefined) this.ended.delete(b.executionId);
+    let spans: ReadableSpan[] | undefined;
+    if (b.executionId === this.endedId) {
+      spans = this.endedList;
+      this.endedId = undefined;
+      this.endedList = undefined;
+    } else {
+      spans = this.ended.get(b.executionId);
+      if (spans !== undefined) this.ended.delete(b.executionId);
+    }
     const s = this.slowest;
     const slow = this.slowestCap > 0 && (s.length < this.slowestCap || b.totalMs > s[0].breakdown.totalMs);
     const now = b.startedAt + b.totalMs;
@@ -163,6 +201,11 @@ export class ReportRecorder implements SpanProcessor {
       while (i > 0 && s[i - 1].breakdown.totalMs > b.totalMs) i--;
       s.splice(i, 0, kept);
     }
+  }
+
+  /** Traces whose spans wait for their execution's root span (at most maxPendingTraces). */
+  get pendingTraces(): number {
+    return this.pending.size + (this.curTraceId !== undefined && !this.curInMap ? 1 : 0);
   }
 
   /** Executions completed since the recorder started. */
@@ -259,6 +302,11 @@ export class ReportRecorder implements SpanProcessor {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.pending.clear();
+    this.curTraceId = undefined;
+    this.curList = undefined;
+    this.curInMap = false;
+    this.endedId = undefined;
+    this.endedList = undefined;
     this.ended.clear();
     return Promise.resolve();
   }

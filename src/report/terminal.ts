@@ -198,6 +198,39 @@ function footer(r: AgentReport, c: Colors, o: TerminalReportOptions): string {
   return lines.join('\n');
 }
 
+/** The live report's windows side by side (what the page's window selector switches between). */
+function windows(r: AgentReport, c: Colors): string {
+  const rows = (r.windows ?? []).map((w) => {
+    const total = w.percentiles.find((p) => p.metricType === 'total_execution');
+    const top = w.breakdown?.categories[0];
+    const worst = w.bottlenecks?.[0];
+    const degrading = w.trends?.filter((t) => t.trend === 'degrading').length;
+    return [
+      w.window,
+      String(w.breakdown?.executions ?? total?.count ?? 0),
+      ms(total?.p95),
+      `${w.slo.filter((o) => o.met).length} / ${w.slo.length}`,
+      top ? `${categoryLabel(top.category)} ${pct(top.percent, 0)}` : '–',
+      worst ? `${metricLabel(worst.metricType)} ${ms(worst.timeAboveMs)}` : '–',
+      w.anomalies ? String(w.anomalies.executions) : '–',
+      degrading === undefined ? '–' : String(degrading),
+    ];
+  });
+  return (
+    heading(c, 'Windows', 'the aggregator’s windows; the sections above show 1 h') +
+    table(c, ['Window', 'Executions', 'Total p95', 'SLOs met', 'Most time in', 'Top bottleneck (time ≥ p95)', 'Anomalous', 'Degrading'], rows, [
+      'left',
+      'right',
+      'right',
+      'right',
+      'left',
+      'left',
+      'right',
+      'right',
+    ])
+  );
+}
+
 /** The whole report as terminal text, `columns` wide (80–120). */
 export function renderTerminalReport(r: AgentReport, c: Colors, columns = 100, options: TerminalReportOptions = {}): string {
   const width = Math.max(80, Math.min(120, columns));
@@ -210,6 +243,7 @@ export function renderTerminalReport(r: AgentReport, c: Colors, columns = 100, o
     anomalies(r, c),
     slo(r, c),
     trends(r, c),
+    ...(r.windows?.length ? [windows(r, c)] : []),
     recommendations(r, c, width),
     slowest(r, c, width),
     footer(r, c, options),

@@ -142,7 +142,15 @@ describe('live report build', () => {
       expect({ ...step.value, generatedAt: '' }).toEqual({ ...whole, generatedAt: '' });
       expect(whole.windows).toHaveLength(5);
       expect(whole.windows![2].slo.length).toBeGreaterThan(0);
-      expect(count).toBeGreaterThanOrEqual(20);
+      // The hour's view is the headline; its shares count the executions the aggregator saw.
+      const hour = whole.windows![2];
+      expect(hour.breakdown!.executions).toBe(60);
+      expect(hour.breakdown!.categories.reduce((a, c) => a + c.percent, 0)).toBeCloseTo(100, 6);
+      expect(whole.bottlenecks).toEqual(hour.bottlenecks);
+      expect(whole.anomalies).toEqual(hour.anomalies);
+      expect(whole.trends.items).toEqual(hour.trends);
+      // A step per window and section at least, besides the export's and the rest.
+      expect(count).toBeGreaterThanOrEqual(20 + 5 * 4);
     } finally {
       await r.close();
     }

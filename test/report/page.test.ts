@@ -17,6 +17,8 @@ import { describeWithPrograms } from '../support/external-program';
 import { startLoopbackServer } from '../support/loopback-server';
 import { sleep } from '../support/time';
 import { launchChromium, layoutProblems, openPage, SHOTS_DIR, type Browser } from './chromium';
+import { METRIC_LABELS } from '../../src/report/format';
+import { windowedReport } from './windowed';
 
 // The report page in a real headless Chromium: served live by startAgentTelemetry({ report }) for
 // executions of a real agent (collectors, phases, a fetch() seen by the undici instrumentation).
@@ -160,7 +162,25 @@ describeWithPrograms('the report page in Chromium', { chromium: 'chromium' }, ({
     expect(p.scrollWidth).toBeLessThanOrEqual(p.clientWidth);
     expect(p.small).toEqual([]);
     await page.screenshot({ path: join(SHOTS_DIR, 'live-390.png'), fullPage: true });
-    // A tap shows a tooltip that a tap elsewhere dismisses.
+    // A tap shows a tooltip (with a close button) that a tap elsewhere dismisses. The tap's events
+    // as a touch screen sends them (pointerdown with pointerType touch, then click), dispatched in the
+    // page: the shared browser context has no touch emulation.
+    const tap = (selector: string) =>
+      page.evaluate((sel) => {
+        const el = document.querySelector(sel)!;
+        el.scrollIntoView({ block: 'center' }); // a finger taps what is on the screen
+        const r = el.getBoundingClientRect();
+        const at = { bubbles: true, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2 };
+        el.dispatchEvent(new PointerEvent('pointerdown', { ...at, pointerType: 'touch' }));
+        el.dispatchEvent(new MouseEvent('click', at));
+      }, selector);
+    await tap('#executions .col');
+    await page.waitForSelector('#tooltip.on button.close');
+    await tap('#footer');
+    expect(await page.locator('#tooltip.on').count()).toBe(0);
+    await tap('#executions .col');
+    await page.locator('#tooltip.on button.close').click();
+    expect(await page.locator('#tooltip.on').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
@@ -194,6 +214,67 @@ describeWithPrograms('the report page in Chromium', { chromium: 'chromium' }, ({
       expect(errors).toEqual([]);
       await page.close();
     }
+  }, 60_000);
+
+  it('the window selector switches shares, bottlenecks, anomalies, trends, SLOs and percentiles to that window', async () => {
+    const { report, recent, planted } = windowedReport();
+    const file = join(dir, 'windows.html');
+    writeFileSync(file, renderHtmlReport(report, {}));
+    const view = (name: string) => report.windows!.find((w) => w.window === name)!;
+    const { page, errors } = await openPage(browser, 1440, 900);
+    await page.goto(`file://${file}`);
+    await page.waitForSelector('#breakdown .winbar');
+    const text = (id: string) => page.locator(`#${id}`).innerText();
+    const firstCell = (id: string) => page.locator(`#${id} tbody tr`).first().locator('td').first().innerText();
+    const firstColumn = async (id: string) => (await page.locator(`#${id} tbody tr`).allInnerTexts()).map((r) => r.split('\t')[0].trim());
+    const labels = (name: string) => view(name).bottlenecks!.slice(0, 8).map((b) => METRIC_LABELS[b.metricType]);
+    // The hour by default: 60 executions, mostly tools, the planted slow tool flagged.
+    expect(await page.locator('#breakdown .winbar button[aria-pressed="true"]').innerText()).toBe('1h');
+    expect(await text('breakdown')).toContain('1h: 60 executions');
+    expect(await firstCell('breakdown')).toContain('Tool execution');
+    expect(await firstColumn('bottlenecks')).toEqual(labels('1h'));
+    expect(labels('1h')[0]).toBe('Tool execution');
+    expect(await text('anomalies')).toContain(planted.slice(0, 6));
+    expect(await text('anomalies')).toMatch(/flagged/);
+    const hourTrends = await page.locator('#trends tbody').innerText();
+    expect(hourTrends).toContain('degrading');
+    const hourSlo = await page.locator('#slo .slo-cards').innerText();
+    // By keyboard: focus the 1m button of the shares' selector and press Enter.
+    await page.locator('#breakdown .winbar button[data-window="1m"]').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /^1m:/.test(document.querySelector('#breakdown header .note')?.textContent ?? ''));
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-window'))).toBe('1m'); // focus kept
+    expect(await page.locator('#slo .winbar button[aria-pressed="true"]').innerText()).toBe('1m');
+    expect(await text('breakdown')).toContain(`1m: ${recent.length} executions`);
+    expect(await firstCell('breakdown')).toContain('LLM processing');
+    expect(await firstColumn('bottlenecks')).toEqual(labels('1m'));
+    expect(labels('1m')[0]).not.toBe(labels('1h')[0]);
+    expect(await text('anomalies')).not.toContain(planted.slice(0, 6));
+    expect(await text('anomalies')).toContain('0 executions flagged');
+    const minuteTrends = await page.locator('#trends tbody').innerText();
+    expect(minuteTrends).not.toContain('degrading');
+    expect(minuteTrends).not.toBe(hourTrends);
+    expect(await page.locator('#slo .slo-cards').innerText()).not.toBe(hourSlo);
+    expect(await page.locator('#percentiles tbody tr').first().locator('td').nth(1).innerText()).toBe(String(view('1m').percentiles[0].count));
+    expect(await page.locator('#kpis').innerText()).toMatch(/· 1m/);
+    await page.screenshot({ path: join(SHOTS_DIR, 'windows-1m-1440.png'), fullPage: true });
+    // And back by a click on the SLO section's selector.
+    await page.locator('#slo .winbar button[data-window="1h"]').click();
+    expect(await text('breakdown')).toContain('1h: 60 executions');
+    expect(await page.locator('#trends tbody').innerText()).toBe(hourTrends);
+    expect(errors).toEqual([]);
+    await page.close();
+    // On a phone the selectors fit too.
+    const phone = await openPage(browser, 390, 844);
+    await phone.page.goto(`file://${file}`);
+    await phone.page.locator('#breakdown .winbar button[data-window="5m"]').click();
+    await phone.page.waitForFunction(() => /^5m:/.test(document.querySelector('#breakdown header .note')?.textContent ?? ''));
+    const p = await layoutProblems(phone.page, 10);
+    expect(p.scrollWidth).toBeLessThanOrEqual(p.clientWidth);
+    expect(p.small).toEqual([]);
+    await phone.page.screenshot({ path: join(SHOTS_DIR, 'windows-5m-390.png'), fullPage: true });
+    expect(phone.errors).toEqual([]);
+    await phone.page.close();
   }, 60_000);
 
   it('draws a long run as at most one column per 4 px, grouped, and stays within the page at 390 px', async () => {

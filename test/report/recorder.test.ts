@@ -62,10 +62,21 @@ describe('ReportRecorder', () => {
     const recorder = new ReportRecorder({ maxPendingTraces: 2, maxSpansPerTrace: 1 });
     const { provider, tracer } = setUp(recorder);
     for (let i = 0; i < 5; i++) tracer.startSpan(`orphan ${i}`).end(); // traces with no execution
-    expect((recorder as unknown as { pending: Map<string, unknown> }).pending.size).toBe(2);
+    expect(recorder.pendingTraces).toBe(2);
     const id = await run(tracer, 'bot', 1); // 2 phases and the root: the first phase and the root are kept
     const snap = recorder.snapshot();
     expect(snap.waterfalls[id]?.map((r) => r.name)).toEqual(['invoke_agent bot', 'llm']);
+    await provider.shutdown();
+  });
+
+  it('keeps every span of executions whose spans end interleaved (several traces in flight)', async () => {
+    const recorder = new ReportRecorder({ recentExecutions: 10, recentEveryMs: 0 });
+    const { provider, tracer } = setUp(recorder);
+    // Four at once, with different phase lengths: their spans end alternating between traces.
+    const ids = await Promise.all([3, 1, 4, 2].map((ms) => run(tracer, 'bot', ms)));
+    const snap = recorder.snapshot();
+    for (const id of ids) expect(snap.waterfalls[id]?.map((r) => r.name)).toEqual(['invoke_agent bot', 'llm', 'db']);
+    expect(recorder.pendingTraces).toBe(0);
     await provider.shutdown();
   });
 
