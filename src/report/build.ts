@@ -1,3 +1,7 @@
+// Over ~400 lines on purpose: every section of the report (executions, percentiles, SLOs, bottlenecks,
+// anomalies, trends, windows) is computed here from the same inputs, each as a step of one generator
+// (buildReportSteps) that the live endpoint runs in slices; splitting it would spread one pipeline
+// over files that each need all of its inputs.
 import type { MetricsAggregator } from '../aggregation/metrics-aggregator';
 import { PerformanceAnalyzer } from '../analysis/performance-analyzer';
 import type { ResourceSample } from '../agents/resource-sampler';

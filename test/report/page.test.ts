@@ -6,13 +6,13 @@ import {
   MetricsAggregator,
   MetricType,
   renderHtmlReport,
-  resetGlobalAggregator,
   startAgentTelemetry,
   withExecution,
   phase,
   type AgentTelemetry,
   type ReportSnapshot,
 } from '../../src';
+import { resetForTests } from '../../src/setup/reset-for-tests';
 import { describeWithPrograms } from '../support/external-program';
 import { startLoopbackServer } from '../support/loopback-server';
 import { sleep } from '../support/time';
@@ -51,7 +51,7 @@ describeWithPrograms('the report page in Chromium', { chromium: 'chromium' }, ({
   const dir = mkdtempSync(join(tmpdir(), 'agent-timing-report-'));
 
   beforeAll(async () => {
-    resetGlobalAggregator();
+    resetForTests();
     mkdirSync(SHOTS_DIR, { recursive: true });
     upstream = await startLoopbackServer(undefined, 3);
     telemetry = startAgentTelemetry({
