@@ -101,7 +101,11 @@ describe('the process exits by itself', () => {
       // Nothing of ours keeps it alive (only its stdio pipes are left), and it exits before the 5 s
       // keep-alive of the scrape connection could have held it; 2 255 ms was seen beside two busy
       // loops at load average 17 with nothing left but the pipes (issue 13), so the margin is 4.5 s.
-      expect(run.result.activeResources.filter((r) => r !== 'PipeWrap' && r !== 'TTYWrap')).toEqual([]);
+      // A one-shot file request (FSReqCallback: tsx writing its compile cache, a resource detector
+      // reading /etc/machine-id) may still be in flight on a loaded machine; it ends by itself and
+      // cannot hold the process, which lingerMs below checks. Servers, sockets and timers can.
+      const holding = run.result.activeResources.filter((r) => r !== 'PipeWrap' && r !== 'TTYWrap' && r !== 'FSReqCallback' && r !== 'FSReqPromise');
+      expect(holding).toEqual([]);
       expect(run.lingerMs).toBeLessThan(4_500);
     }
     // shutdown() flushed the 50 executions (the export delay was 60 s).
