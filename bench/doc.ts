@@ -51,7 +51,7 @@ const GOALS: Goal[] = [
     measure: 'cost',
     target: 0.5,
   },
-  { what: 'phase at 1 % sampling vs a bare 1 %-sampled span', scenario: 'sampled', group: 'phase at 1 % sampling, 100 executions open', measure: 'cost', target: 1 },
+  { what: 'phase at 1 % sampling vs a bare 1 %-sampled span', scenario: 'sampled-phase', group: 'phase at 1 % sampling, 100 executions open', measure: 'cost', target: 1 },
   { what: 'phase with OTEL_SDK_DISABLED=true vs the floor', scenario: 'disabled', group: 'disabled', measure: 'cost', target: 2 },
 ];
 

@@ -1,13 +1,11 @@
 /**
  * At 1 % sampling (parent-based trace-id ratio 0.01, as `OTEL_TRACES_SAMPLER=parentbased_traceidratio`
- * and `OTEL_TRACES_SAMPLER_ARG=0.01` configure it): a phase and a whole execution (20 phases, 3
- * parallel tasks, a first token, completed) against the same work as bare OpenTelemetry spans on
- * a provider with the same sampler and a BatchSpanProcessor (targets: an execution ≤ 0.5× the bare
- * spans). In a sampled-out execution the phases are records, not spans, while its breakdown, TTFT,
- * histograms and aggregator feed stay exact — the bare spans give none of that. Phases go
- * round-robin over 100 executions (root spans) open at once, so about one in a hundred is sampled
- * on both sides, as in a service; executions and roots are opened before the timed loop and
- * completed after it, untimed.
+ * and `OTEL_TRACES_SAMPLER_ARG=0.01` configure it): a whole execution (20 phases, 3 parallel tasks,
+ * a first token, completed) against the same work as bare OpenTelemetry spans on a provider with
+ * the same sampler and a BatchSpanProcessor (target: an execution ≤ 0.5× the bare spans). In a
+ * sampled-out execution the phases are records, not spans, while its breakdown, TTFT, histograms
+ * and aggregator feed stay exact — the bare spans give none of that. The per-phase figure at 1 %
+ * sampling is sampled-phase.bench.ts, in a process of its own (see why there).
  *
  * A third peer does by hand what an execution gives for every trace, sampled or not: the same
  * 1 %-sampled spans plus an SDK histogram observation per phase, task, TTFT and execution (two clock
@@ -20,11 +18,9 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { defineScenario, yieldToEventLoop } from './harness';
-import { forEachSpanChunk, NullExporter, OpenExecutions, OpenRoots, sdk, startDefaultTelemetry } from './support/otel-peers';
+import { NullExporter, sdk, startDefaultTelemetry } from './support/otel-peers';
 
 const RATIO = 0.01;
-const OPEN = 100;
-const PHASE_OPS = 20_000;
 const EXECUTION_OPS = 5_000;
 const PHASES = ['initialization', 'database_query', 'tool_execution', 'llm_processing', 'external_api'];
 const provider = new NodeTracerProvider({
@@ -41,23 +37,10 @@ const ttftHistogram = meter.createHistogram('agent_time_to_first_token', { unit:
 const AGENT_LABELS = { 'gen_ai.agent.name': 'bench', outcome: 'success' };
 const PHASE_LABELS = PHASES.map((p) => ({ ...AGENT_LABELS, category: p }));
 const TASK_LABELS = { ...AGENT_LABELS, category: 'external_api' };
-const roots = new OpenRoots(tracer);
-const executions = new OpenExecutions();
 let telemetry: { shutdown: () => Promise<void> } | undefined;
 const ENV = { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: String(RATIO) };
 
 // One loop function per case: shared closures would make V8's type feedback polymorphic.
-function bareSpans(from: number, to: number): void {
-  for (let i = from; i < to; i++) tracer.startSpan('step', undefined, roots.ctx(i)).end();
-}
-function phases(from: number, to: number): void {
-  for (let i = from; i < to; i++) {
-    const c = executions.at(i);
-    c.startPhase('step');
-    c.stopPhase('step');
-  }
-}
-
 function bareExecutions(from: number, to: number): void {
   for (let i = from; i < to; i++) {
     const root = tracer.startSpan('invoke_agent bench');
@@ -156,40 +139,28 @@ const chunked = (body: (from: number, to: number) => void) => async () => {
   }
 };
 
-const PHASE_GROUP = 'phase at 1 % sampling, 100 executions open';
 const EXECUTION_GROUP = 'execution at 1 % sampling';
 const ATTRIBUTED_GROUP = 'execution at 1 % sampling, vs the same spans with attributes';
 const HISTOGRAM_GROUP = 'execution at 1 % sampling, vs the same spans + histograms by hand';
 
 export default defineScenario({
   name: 'sampled',
-  description: 'at 1 % sampling (parent-based trace-id ratio): a phase and an execution vs the same bare OTel spans with the same sampler',
+  description: 'at 1 % sampling (parent-based trace-id ratio): an execution vs the same bare OTel spans with the same sampler (and vs the same numbers recorded by hand)',
   rounds: 11,
   // Rounds of the cases alternate, so load drifts on this shared machine hit them alike.
   interleave: true,
   cases: [
     {
-      group: PHASE_GROUP,
-      name: 'bare OTel child span, 1 %-sampled, 100 root spans open',
+      group: EXECUTION_GROUP,
+      name: '24 bare OTel spans, 1 %-sampled',
       peer: true,
-      ops: PHASE_OPS,
-      beforeRound: () => roots.open(OPEN),
-      run: () => forEachSpanChunk(PHASE_OPS, bareSpans),
-      afterRound: () => roots.endAll(),
-    },
-    {
-      group: PHASE_GROUP,
-      name: 'agent-timing phase, 1 %-sampled, 100 executions open',
-      ops: PHASE_OPS,
+      ops: EXECUTION_OPS,
       setup: async () => {
         Object.assign(process.env, ENV);
         telemetry = await startDefaultTelemetry();
       },
-      beforeRound: () => executions.open(OPEN),
-      run: () => forEachSpanChunk(PHASE_OPS, phases),
-      afterRound: () => executions.completeAll(),
+      run: chunked(bareExecutions),
     },
-    { group: EXECUTION_GROUP, name: '24 bare OTel spans, 1 %-sampled', peer: true, ops: EXECUTION_OPS, run: chunked(bareExecutions) },
     { group: EXECUTION_GROUP, name: 'agent-timing execution, 1 %-sampled (default set-up)', ops: EXECUTION_OPS, run: chunked(ourExecutions) },
     { group: ATTRIBUTED_GROUP, name: '24 OTel spans with agent-timing names + attributes, 1 %-sampled', peer: true, ops: EXECUTION_OPS, run: chunked(attributedExecutions) },
     {
