@@ -260,9 +260,7 @@ export class MetricsAggregator {
   exportMetrics(window: AggregationWindow): PerformanceMetric[] {
     const from = this.startOf(window);
     const metrics = this.buffer.exportSince(from);
-    let counted = 0;
-    for (const s of this.series) if (s) counted += s.countSince(from);
-    this.lastOmitted = Math.max(0, counted - metrics.length);
+    this.lastOmitted = Math.max(0, this.countedSince(from) - metrics.length);
     return metrics;
   }
 
@@ -274,11 +272,17 @@ export class MetricsAggregator {
    */
   *exportMetricsSteps(window: AggregationWindow, perStep = 1000): Generator<void, PerformanceMetric[], void> {
     const from = this.startOf(window);
-    let counted = 0;
-    for (const s of this.series) if (s) counted += s.countSince(from);
+    const counted = this.countedSince(from);
     const metrics = yield* this.buffer.exportSinceSteps(from, Math.max(1, perStep));
     this.lastOmitted = Math.max(0, counted - metrics.length);
     return metrics;
+  }
+
+  /** Observations the windows counted since `from` (every type), for the export's truncation figures. */
+  private countedSince(from: number): number {
+    let counted = 0;
+    for (const s of this.series) if (s) counted += s.countSince(from);
+    return counted;
   }
 
   /** True when the last exportMetrics() call returned fewer observations than its window holds. */

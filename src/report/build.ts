@@ -94,16 +94,19 @@ function efficiency(b: TimingBreakdownData): number {
   return efficiencyScore(b.totalMs, b.queueWaitMs, b.overheadMs);
 }
 
+/** Category rows with time in them, largest first, as shares of `totalMs` over `executions`. */
+function shareRows(rows: ReadonlyArray<{ category: string; ms: number }>, totalMs: number, executions: number): WindowBreakdown['categories'] {
+  return rows
+    .filter((r) => r.ms > 0)
+    .map((r) => ({ category: r.category, ms: r.ms, percent: totalMs > 0 ? (100 * r.ms) / totalMs : 0, meanMs: r.ms / Math.max(1, executions) }))
+    .sort((a, b) => b.ms - a.ms);
+}
+
 function breakdownTotals(list: readonly ReportExecution[]): AgentReport['breakdown'] {
   const totalMs = list.reduce((s, r) => s + r.breakdown.totalMs, 0);
-  const categories = BREAKDOWN_CATEGORIES.map((category) => {
-    const sum = list.reduce((s, r) => s + r.breakdown[CATEGORY_FIELD[category]], 0);
-    return { category, ms: sum, percent: totalMs > 0 ? (100 * sum) / totalMs : 0, meanMs: sum / Math.max(1, list.length) };
-  })
-    .filter((c) => c.ms > 0)
-    .sort((a, b) => b.ms - a.ms);
+  const rows = BREAKDOWN_CATEGORIES.map((category) => ({ category, ms: list.reduce((s, r) => s + r.breakdown[CATEGORY_FIELD[category]], 0) }));
   const waste = list.reduce((s, r) => s + r.breakdown.queueWaitMs + r.breakdown.overheadMs, 0);
-  return { executions: list.length, totalMs, efficiencyPercent: efficiencyScore(totalMs, waste, 0), categories };
+  return { executions: list.length, totalMs, efficiencyPercent: efficiencyScore(totalMs, waste, 0), categories: shareRows(rows, totalMs, list.length) };
 }
 
 function percentileRows(aggregator: MetricsAggregator, window: AggregationWindow): PercentileRow[] {
@@ -359,10 +362,7 @@ function windowBreakdown(stats: ReadonlyMap<string, AggregatedMetrics>): WindowB
     executions: total.count,
     totalMs: total.sum,
     efficiencyPercent: efficiencyScore(total.sum, waste, 0),
-    categories: rows
-      .filter((r) => r.ms > 0)
-      .map((r) => ({ category: r.category, ms: r.ms, percent: (100 * r.ms) / total.sum, meanMs: r.ms / total.count }))
-      .sort((a, b) => b.ms - a.ms),
+    categories: shareRows(rows, total.sum, total.count),
   };
 }
 
